@@ -1,0 +1,81 @@
+import type {
+	IAuthenticateGeneric,
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+const UNAUTHORIZED_MESSAGE =
+	'The API access token is missing or invalid. Please verify that you are using the correct FanPass API token, which is available in the Fanreach Portal.';
+
+/**
+ * Every FanPass status except 400 must fail the Test: a good token posted with an empty body
+ * gets 400 ("Missing required fields"), a bad one 401, a wrong host 404 or a proxy's 5xx.
+ */
+const STATUSES_THAT_FAIL_THE_TEST = Array.from({ length: 300 }, (_, i) => 300 + i).filter(
+	(status) => status !== 400,
+);
+
+const rules: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
+	// n8n 2.x: the 401 is thrown (it is in `except`) and matched here.
+	{ type: 'responseCode', properties: { value: 401, message: UNAUTHORIZED_MESSAGE } },
+	// n8n versions that ignore every status: the envelope's own status field says 401.
+	{ type: 'responseSuccessBody', properties: { key: 'status', value: 401, message: UNAUTHORIZED_MESSAGE } },
+];
+
+export class FanPassApi implements ICredentialType {
+	name = 'fanPassApi';
+
+	displayName = 'FanPass API';
+
+	icon: Icon = { light: 'file:../icons/fanpass.svg', dark: 'file:../icons/fanpass.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-fanpass/n8n-nodes-fanpass#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Token',
+			name: 'apiToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'The FanPass API token (a JWT) generated for your user in the FanReach Portal. Keep it secret: anyone holding it can change your audience data.',
+		},
+		{
+			displayName: 'API Host',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://fanpass-api.fanreachdata.io',
+			required: true,
+			placeholder: 'https://fanpass-api.fanreachdata.io',
+			description:
+				'Base URL of the FanPass API. Keep the default for production; point it at a local FanPass sandbox (for example http://127.0.0.1:5680) to try the node without touching real data.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiToken.trim()}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
+			url: '/api/v1/update_user',
+			method: 'POST',
+			body: {},
+			json: true,
+			ignoreHttpStatusErrors: { ignore: true, except: STATUSES_THAT_FAIL_THE_TEST },
+		},
+		rules: rules as IAuthenticateRuleResponseCode[],
+	};
+}

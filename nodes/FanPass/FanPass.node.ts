@@ -1,0 +1,72 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { uploadSegmentFiles } from './actions/segment/uploadFile';
+import { upsertSegments } from './actions/segment/upsert';
+import { getImportStatuses, waitForImports } from './actions/segment/waitForImport';
+import { updateUsers } from './actions/user/update';
+import { segmentDescription } from './descriptions/SegmentDescription';
+import { userDescription } from './descriptions/UserDescription';
+import { getBaseUrl } from './transport';
+
+type Action = (this: IExecuteFunctions, items: INodeExecutionData[], baseUrl: string) => Promise<INodeExecutionData[]>;
+
+const actions: Record<string, Record<string, Action>> = {
+	segment: {
+		upsert: upsertSegments,
+		uploadFile: uploadSegmentFiles,
+		waitForImport: waitForImports,
+		getImportStatus: getImportStatuses,
+	},
+	user: { update: updateUsers },
+};
+
+export class FanPass implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'FanPass',
+		name: 'fanPass',
+		icon: { light: 'file:../../icons/fanpass.svg', dark: 'file:../../icons/fanpass.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + " " + $parameter["resource"] }}',
+		description: 'Push Imported Segments and User Model Attributes into FanReach with the FanPass API',
+		defaults: { name: 'FanPass' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'fanPassApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Segment', value: 'segment', description: 'Imported Segments: lists of user IDs for targeting' },
+					{ name: 'User', value: 'user', description: 'User Model Attributes on a user\'s record' },
+				],
+				default: 'segment',
+			},
+			...segmentDescription,
+			...userDescription,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const action = actions[resource]?.[operation];
+		if (!action) {
+			throw new NodeOperationError(this.getNode(), `The action "${operation}" on "${resource}" is not supported`);
+		}
+		const baseUrl = await getBaseUrl(this);
+		return [await action.call(this, items, baseUrl)];
+	}
+}

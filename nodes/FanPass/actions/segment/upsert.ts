@@ -1,0 +1,204 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { SOURCE_TYPE_OPTIONS } from '../../descriptions/SegmentDescription';
+import { asNodeError, describeItems, errorItem, itemError, pairedItems } from '../../helpers/itemErrors';
+import { buildCsv } from '../../helpers/csv';
+import { defaultCorrelationId, uploadSegmentFile } from '../../helpers/segmentFile';
+import { tagProblem } from '../../helpers/segmentTag';
+import { addUnique, normaliseUserIds, UserIdError } from '../../helpers/userIds';
+import { fanPassRequest } from '../../transport';
+
+interface SegmentGroup {
+	tag: string;
+	title: string;
+	sourceType: number;
+	notes: string;
+	emptyList: 'error' | 'skip';
+	fileModeThreshold: number;
+	itemIndexes: number[];
+	ids: Set<string>;
+	received: number;
+	duplicates: number;
+	empty: number;
+}
+
+interface ItemSegment {
+	tag: string;
+	title: string;
+	sourceType: number;
+	notes: string;
+	emptyList: 'error' | 'skip';
+	fileModeThreshold: number;
+	ids: string[];
+	empty: number;
+}
+
+export const DEFAULT_FILE_MODE_THRESHOLD = 10000;
+
+const sourceTypeName = (value: number) =>
+	SOURCE_TYPE_OPTIONS.find((option) => option.value === value)?.name ?? String(value);
+
+function readItem(context: IExecuteFunctions, itemIndex: number): ItemSegment {
+	const tag = String(context.getNodeParameter('tag', itemIndex, '') ?? '').trim();
+	const problem = tagProblem(tag);
+	if (problem) throw itemError(context, itemIndex, problem);
+
+	const title = String(context.getNodeParameter('title', itemIndex, '') ?? '').trim();
+	if (title === '') throw itemError(context, itemIndex, `the segment title for tag "${tag}" is empty`);
+
+	const sourceType = Number(context.getNodeParameter('sourceType', itemIndex, 0));
+	if (!Number.isInteger(sourceType) || sourceType < 0 || sourceType > 4) {
+		throw itemError(context, itemIndex, `the source type "${sourceType}" is not one of 0-4`);
+	}
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const fromList = context.getNodeParameter('userIdSource', itemIndex, 'items') === 'list';
+	const raw = context.getNodeParameter(fromList ? 'userIdList' : 'userId', itemIndex, '');
+	let normalised;
+	try {
+		normalised = normaliseUserIds(raw, fromList);
+	} catch (error) {
+		if (error instanceof UserIdError) throw itemError(context, itemIndex, error.message);
+		throw asNodeError(context, error, itemIndex);
+	}
+	return {
+		tag,
+		title,
+		sourceType,
+		notes: String(options.notes ?? ''),
+		emptyList: options.emptyList === 'skip' ? 'skip' : 'error',
+		fileModeThreshold: Math.max(1, Number(options.fileModeThreshold ?? DEFAULT_FILE_MODE_THRESHOLD) || DEFAULT_FILE_MODE_THRESHOLD),
+		ids: normalised.ids,
+		empty: normalised.empty,
+	};
+}
+
+function conflictWith(group: SegmentGroup, segment: ItemSegment): string | undefined {
+	const first = group.itemIndexes[0];
+	if (group.title !== segment.title) {
+		return `gives segment "${segment.tag}" the title "${segment.title}", but item ${first} gave it "${group.title}"; one segment has one title`;
+	}
+	if (group.sourceType !== segment.sourceType) {
+		return `gives segment "${segment.tag}" source type ${segment.sourceType}, but item ${first} gave it ${group.sourceType}`;
+	}
+	if (group.notes !== segment.notes) {
+		return `gives segment "${segment.tag}" the notes "${segment.notes}", but item ${first} gave "${group.notes}"`;
+	}
+	return undefined;
+}
+
+/** FanPass recommends file mode for large segments; one file keeps rinse-and-replace whole. */
+async function sendAsFile(context: IExecuteFunctions, baseUrl: string, group: SegmentGroup): Promise<IDataObject> {
+	const data = buildCsv([['user_id'], ...[...group.ids].map((id) => [id])]);
+	const result = await uploadSegmentFile(
+		context,
+		baseUrl,
+		{
+			title: group.title,
+			tag: group.tag,
+			sourceType: group.sourceType,
+			notes: group.notes,
+			dryRun: false,
+			correlationId: defaultCorrelationId(context, group.tag),
+			file: { fileName: `${group.tag}.csv`, mimeType: 'text/csv', data },
+		},
+		group.itemIndexes[0],
+	);
+	return {
+		...result,
+		fileModeReason: `${group.ids.size} user IDs are over the File Mode Threshold (${group.fileModeThreshold}), so they were sent as one CSV file; use Wait for Import with the importId to follow the import`,
+	};
+}
+
+/**
+ * FanPass replaces a segment's members on every call, so all items that resolve to the same
+ * tag are merged into one request; a request per item would leave only the last item's users.
+ */
+export async function upsertSegments(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	baseUrl: string,
+): Promise<INodeExecutionData[]> {
+	const output: INodeExecutionData[] = [];
+	const groups = new Map<string, SegmentGroup>();
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const segment = readItem(this, itemIndex);
+			const group = groups.get(segment.tag);
+			if (group) {
+				const conflict = conflictWith(group, segment);
+				if (conflict) throw itemError(this, itemIndex, conflict);
+			}
+			const target =
+				group ??
+				({ ...segment, itemIndexes: [], ids: new Set<string>(), received: 0, duplicates: 0, empty: 0 } as SegmentGroup);
+			groups.set(segment.tag, target);
+			target.itemIndexes.push(itemIndex);
+			target.received += segment.ids.length + segment.empty;
+			target.empty += segment.empty;
+			target.duplicates += addUnique(target.ids, segment.ids);
+		} catch (error) {
+			if (!this.continueOnFail()) throw asNodeError(this, error, itemIndex);
+			output.push(errorItem(error as Error, [itemIndex]));
+		}
+	}
+
+	for (const group of groups.values()) {
+		const summary: IDataObject = {
+			tag: group.tag,
+			title: group.title,
+			sourceType: group.sourceType,
+			sourceTypeName: sourceTypeName(group.sourceType),
+			userCount: group.ids.size,
+			itemCount: group.itemIndexes.length,
+			idsReceived: group.received,
+			duplicatesRemoved: group.duplicates,
+			emptyRemoved: group.empty,
+		};
+		try {
+			if (group.ids.size === 0) {
+				const problem = `segment "${group.tag}" has no user IDs (${describeItems(group.itemIndexes)} gave ${group.empty} empty value${group.empty === 1 ? '' : 's'}); FanPass refuses an empty list, so the segment was left unchanged`;
+				if (group.emptyList === 'skip') {
+					output.push({
+						json: { ...summary, skipped: true, reason: problem },
+						pairedItem: pairedItems(group.itemIndexes),
+					});
+					continue;
+				}
+				throw itemError(this, group.itemIndexes[0], problem, 'Set Options → When the ID List Is Empty → Skip the Segment to carry on instead.');
+			}
+			if (group.ids.size > group.fileModeThreshold) {
+				output.push({ json: { ...summary, ...(await sendAsFile(this, baseUrl, group)) }, pairedItem: pairedItems(group.itemIndexes) });
+				continue;
+			}
+			const body: IDataObject = {
+				title: group.title,
+				tag: group.tag,
+				sourceType: group.sourceType,
+				userIds: [...group.ids],
+			};
+			if (group.notes !== '') body.notes = group.notes;
+			const envelope = await fanPassRequest(this, {
+				baseUrl,
+				endpoint: '/api/v1/segments',
+				body,
+				itemIndex: group.itemIndexes[0],
+			});
+			output.push({
+				json: {
+					...summary,
+					mode: 'json',
+					correlationId: envelope.correlationId,
+					messages: envelope.messages,
+				},
+				pairedItem: pairedItems(group.itemIndexes),
+			});
+		} catch (error) {
+			if (!this.continueOnFail()) throw asNodeError(this, error, group.itemIndexes[0]);
+			const failed = errorItem(error as Error, group.itemIndexes);
+			failed.json.tag = group.tag;
+			output.push(failed);
+		}
+	}
+	return output;
+}

@@ -1,0 +1,13 @@
+export { runNode } from './run-node';
+export { testCredential } from './test-credential';
+export { cleanupHarness } from './environment';
+export type { BinaryMode } from './binary-data';
+export type {
+	CredentialTestResult,
+	InputBinaryFile,
+	InputItem,
+	NodeErrorDetails,
+	RunNodeOptions,
+	RunNodeResult,
+	TestCredentialOptions,
+} from './types';

@@ -1,0 +1,46 @@
+import { FanPassApi } from '../../credentials/FanPassApi.credentials';
+import type { SandboxHandle } from '../../sandbox/server';
+import { testCredential } from '../harness';
+import { BAD_TOKEN, GOOD_TOKEN, startTestSandbox } from './fixtures';
+
+describe('FanPass API credential', () => {
+	let sandbox: SandboxHandle;
+	beforeAll(async () => {
+		sandbox = await startTestSandbox();
+	});
+	afterAll(async () => await sandbox.close());
+	beforeEach(() => sandbox.reset());
+
+	const test = (apiToken: string, baseUrl = sandbox.url) =>
+		testCredential({ credentialType: new FanPassApi(), data: { apiToken, baseUrl } });
+
+	it('passes for a good token, and changes nothing on FanPass', async () => {
+		expect(await test(GOOD_TOKEN)).toMatchObject({ status: 'OK', message: 'Connection successful!' });
+		expect(sandbox.state.requests).toHaveLength(1);
+		expect(sandbox.state.requests[0].status).toBe(400);
+		expect(sandbox.state.users.size).toBe(0);
+	});
+
+	it('tolerates a token pasted with spaces and a host with a trailing slash', async () => {
+		expect((await test(`  ${GOOD_TOKEN}\n`, `${sandbox.url}/`)).status).toBe('OK');
+	});
+
+	it('fails for a bad token with FanPass\'s own 401 message', async () => {
+		expect(await test(BAD_TOKEN)).toMatchObject({
+			status: 'Error',
+			message:
+				'The API access token is missing or invalid. Please verify that you are using the correct FanPass API token, which is available in the Fanreach Portal.',
+		});
+	});
+
+	it('fails for a host that is not FanPass', async () => {
+		const result = await test(GOOD_TOKEN, `${sandbox.url}/not-fanpass`);
+		expect(result.status).toBe('Error');
+	});
+
+	it('sends the token only as a Bearer header', () => {
+		const credential = new FanPassApi();
+		expect(credential.authenticate.properties.headers).toEqual({ Authorization: '=Bearer {{$credentials.apiToken.trim()}}' });
+		expect(credential.properties.find((property) => property.name === 'apiToken')?.typeOptions?.password).toBe(true);
+	});
+});
