@@ -6,8 +6,7 @@ import { pollImport } from '../../helpers/importStatus';
 import { asNodeError, errorItem, itemError, pairedItems } from '../../helpers/itemErrors';
 import { readWaitBehaviour } from '../../helpers/pollSettings';
 import { checkSegmentFile, defaultCorrelationId, fileExtension, uploadSegmentFile, type SegmentFile } from '../../helpers/segmentFile';
-import { tagProblem } from '../../helpers/segmentTag';
-import { normaliseUserIds, UserIdError } from '../../helpers/userIds';
+import { readSegmentFields, readUserIds } from '../../helpers/itemFields';
 import { waitResult } from './waitForImport';
 
 interface UploadJob {
@@ -26,20 +25,6 @@ interface CsvGroup {
 	rows: Map<string, string[]>;
 	duplicates: number;
 	empty: number;
-}
-
-function readSegmentFields(context: IExecuteFunctions, itemIndex: number) {
-	const tag = String(context.getNodeParameter('tag', itemIndex, '') ?? '').trim();
-	const problem = tagProblem(tag);
-	if (problem) throw itemError(context, itemIndex, problem);
-	const title = String(context.getNodeParameter('title', itemIndex, '') ?? '').trim();
-	if (title === '') throw itemError(context, itemIndex, `the segment title for tag "${tag}" is empty`);
-	const sourceType = Number(context.getNodeParameter('sourceType', itemIndex, 0));
-	if (!Number.isInteger(sourceType) || sourceType < 0 || sourceType > 4) {
-		throw itemError(context, itemIndex, `the source type "${sourceType}" is not one of 0-4`);
-	}
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	return { tag, title, sourceType, options };
 }
 
 async function readBinaryJob(context: IExecuteFunctions, itemIndex: number): Promise<UploadJob> {
@@ -71,14 +56,7 @@ function readCsvGroups(context: IExecuteFunctions, items: INodeExecutionData[], 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const fields = readSegmentFields(context, itemIndex);
-			let ids: string[];
-			let empty: number;
-			try {
-				({ ids, empty } = normaliseUserIds(context.getNodeParameter('csvUserId', itemIndex, ''), false));
-			} catch (error) {
-				if (error instanceof UserIdError) throw itemError(context, itemIndex, error.message);
-				throw asNodeError(context, error, itemIndex);
-			}
+			const { ids, empty } = readUserIds(context, itemIndex, 'csvUserId', false);
 			const pairs = (context.getNodeParameter('csvColumns.column', itemIndex, []) as Array<{ name?: string; value?: unknown }>) ?? [];
 			const columns = pairs.map((pair) => String(pair.name ?? '').trim());
 			const values = pairs.map((pair) => {

@@ -4,23 +4,9 @@ import { SOURCE_TYPE_OPTIONS } from '../../descriptions/SegmentDescription';
 import { asNodeError, describeItems, errorItem, itemError, pairedItems } from '../../helpers/itemErrors';
 import { buildCsv } from '../../helpers/csv';
 import { defaultCorrelationId, uploadSegmentFile } from '../../helpers/segmentFile';
-import { tagProblem } from '../../helpers/segmentTag';
-import { addUnique, normaliseUserIds, UserIdError } from '../../helpers/userIds';
+import { readSegmentFields, readUserIds } from '../../helpers/itemFields';
+import { addUnique, type NormalisedIds } from '../../helpers/userIds';
 import { fanPassRequest } from '../../transport';
-
-interface SegmentGroup {
-	tag: string;
-	title: string;
-	sourceType: number;
-	notes: string;
-	emptyList: 'error' | 'skip';
-	fileModeThreshold: number;
-	itemIndexes: number[];
-	ids: Set<string>;
-	received: number;
-	duplicates: number;
-	empty: number;
-}
 
 interface ItemSegment {
 	tag: string;
@@ -29,7 +15,13 @@ interface ItemSegment {
 	notes: string;
 	emptyList: 'error' | 'skip';
 	fileModeThreshold: number;
-	ids: string[];
+}
+
+interface SegmentGroup extends ItemSegment {
+	itemIndexes: number[];
+	ids: Set<string>;
+	received: number;
+	duplicates: number;
 	empty: number;
 }
 
@@ -38,28 +30,9 @@ export const DEFAULT_FILE_MODE_THRESHOLD = 10000;
 const sourceTypeName = (value: number) =>
 	SOURCE_TYPE_OPTIONS.find((option) => option.value === value)?.name ?? String(value);
 
-function readItem(context: IExecuteFunctions, itemIndex: number): ItemSegment {
-	const tag = String(context.getNodeParameter('tag', itemIndex, '') ?? '').trim();
-	const problem = tagProblem(tag);
-	if (problem) throw itemError(context, itemIndex, problem);
-
-	const title = String(context.getNodeParameter('title', itemIndex, '') ?? '').trim();
-	if (title === '') throw itemError(context, itemIndex, `the segment title for tag "${tag}" is empty`);
-
-	const sourceType = Number(context.getNodeParameter('sourceType', itemIndex, 0));
-	if (!Number.isInteger(sourceType) || sourceType < 0 || sourceType > 4) {
-		throw itemError(context, itemIndex, `the source type "${sourceType}" is not one of 0-4`);
-	}
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+function readItem(context: IExecuteFunctions, itemIndex: number): ItemSegment & NormalisedIds {
+	const { tag, title, sourceType, options } = readSegmentFields(context, itemIndex);
 	const fromList = context.getNodeParameter('userIdSource', itemIndex, 'items') === 'list';
-	const raw = context.getNodeParameter(fromList ? 'userIdList' : 'userId', itemIndex, '');
-	let normalised;
-	try {
-		normalised = normaliseUserIds(raw, fromList);
-	} catch (error) {
-		if (error instanceof UserIdError) throw itemError(context, itemIndex, error.message);
-		throw asNodeError(context, error, itemIndex);
-	}
 	return {
 		tag,
 		title,
@@ -67,8 +40,7 @@ function readItem(context: IExecuteFunctions, itemIndex: number): ItemSegment {
 		notes: String(options.notes ?? ''),
 		emptyList: options.emptyList === 'skip' ? 'skip' : 'error',
 		fileModeThreshold: Math.max(1, Number(options.fileModeThreshold ?? DEFAULT_FILE_MODE_THRESHOLD) || DEFAULT_FILE_MODE_THRESHOLD),
-		ids: normalised.ids,
-		empty: normalised.empty,
+		...readUserIds(context, itemIndex, fromList ? 'userIdList' : 'userId', fromList),
 	};
 }
 
@@ -129,14 +101,13 @@ export async function upsertSegments(
 				const conflict = conflictWith(group, segment);
 				if (conflict) throw itemError(this, itemIndex, conflict);
 			}
-			const target =
-				group ??
-				({ ...segment, itemIndexes: [], ids: new Set<string>(), received: 0, duplicates: 0, empty: 0 } as SegmentGroup);
+			const { ids, empty, ...fields } = segment;
+			const target = group ?? { ...fields, itemIndexes: [], ids: new Set<string>(), received: 0, duplicates: 0, empty: 0 };
 			groups.set(segment.tag, target);
 			target.itemIndexes.push(itemIndex);
-			target.received += segment.ids.length + segment.empty;
-			target.empty += segment.empty;
-			target.duplicates += addUnique(target.ids, segment.ids);
+			target.received += ids.length + empty;
+			target.empty += empty;
+			target.duplicates += addUnique(target.ids, ids);
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(this, error, itemIndex);
 			output.push(errorItem(error as Error, [itemIndex]));

@@ -1,7 +1,7 @@
 import { jsonParse, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { asNodeError, errorItem, itemError } from '../../helpers/itemErrors';
-import { normaliseUserIds, UserIdError } from '../../helpers/userIds';
+import { readUserIds } from '../../helpers/itemFields';
 import {
 	checkUserProperties,
 	propertySetKey,
@@ -57,13 +57,7 @@ function readProperties(context: IExecuteFunctions, itemIndex: number): IDataObj
 }
 
 function readItem(context: IExecuteFunctions, itemIndex: number, rules: PropertyRules): ItemUpdate {
-	let userIds: string[];
-	try {
-		userIds = [...new Set(normaliseUserIds(context.getNodeParameter('userId', itemIndex, ''), true).ids)];
-	} catch (error) {
-		if (error instanceof UserIdError) throw itemError(context, itemIndex, error.message);
-		throw asNodeError(context, error, itemIndex);
-	}
+	const userIds = [...new Set(readUserIds(context, itemIndex, 'userId', true).ids)];
 	if (userIds.length === 0) throw itemError(context, itemIndex, 'the User ID is empty; there is no user to update');
 
 	const input = readProperties(context, itemIndex);
