@@ -56,6 +56,14 @@ export class FanPassApi implements ICredentialType {
 			description:
 				'Base URL of the FanPass API. Keep the default for production; point it at a local FanPass sandbox (for example http://127.0.0.1:5680) to try the node without touching real data.',
 		},
+		{
+			displayName: 'Allow Plain HTTP to a Remote Host (Insecure)',
+			name: 'allowInsecureHttp',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to allow an http:// API Host that is not on this machine. Off by default: over plain HTTP the token can be read by anyone on the network path. http://localhost and http://127.0.0.1 (the sandbox) are always allowed.',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

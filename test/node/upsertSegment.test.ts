@@ -219,9 +219,32 @@ describe('Segment → Upsert, over HTTP against the sandbox', () => {
 		expect(result.error?.message).toContain('is not an http(s) URL');
 	});
 
+	it('refuses plain http to a remote host unless the credential allows it', async () => {
+		const result = await runFanPass(sandbox, { baseUrl: 'http://fanpass.example.com', parameters: upsert(), items: items({ user_id: '1' }) });
+		expect(result.error?.message).toContain('uses plain http:// to a remote host');
+		expect(sandbox.state.requests).toHaveLength(0);
+	});
+
 	it('accepts an API host with trailing slashes', async () => {
 		const result = await runFanPass(sandbox, { baseUrl: `${sandbox.url}//`, parameters: upsert(), items: items({ user_id: '1' }) });
 		expect(result.error).toBeUndefined();
 		expect(requestsTo(sandbox, SEGMENTS)).toHaveLength(1);
+	});
+});
+
+describe('API host checks', () => {
+	it.each([
+		['https://fanpass-api.fanreachdata.io/', false, 'https://fanpass-api.fanreachdata.io'],
+		['http://127.0.0.1:5680', false, 'http://127.0.0.1:5680'],
+		['http://localhost:5680//', false, 'http://localhost:5680'],
+		['http://fanpass.internal', true, 'http://fanpass.internal'],
+	])('accepts %p (insecure allowed: %p)', async (value, allow, expected) => {
+		const { normaliseBaseUrl } = await import('../../nodes/FanPass/transport');
+		expect(normaliseBaseUrl(value, allow)).toBe(expected);
+	});
+
+	it.each(['ftp://host', 'fanpass-api.fanreachdata.io', '', 'http://fanpass.internal'])('refuses %p', async (value) => {
+		const { normaliseBaseUrl } = await import('../../nodes/FanPass/transport');
+		expect(() => normaliseBaseUrl(value)).toThrow(/API Host in the FanPass credential/);
 	});
 });

@@ -17,8 +17,10 @@ export const CREDENTIAL_NAME = 'fanPassApi';
 const UNAUTHORIZED_HINT =
 	'The FanPass API token is missing or invalid. Open the FanPass credential used by this node, paste a current token from the FanReach Portal, and click "Test" to check it.';
 
-/** Normalises and checks the credential's API host, so a typo fails with a clear message. */
-export function normaliseBaseUrl(value: unknown): string {
+const LOCAL_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Normalises and checks the credential's API host, so a typo or an unsafe host fails with a clear message. */
+export function normaliseBaseUrl(value: unknown, allowInsecureHttp = false): string {
 	const raw = typeof value === 'string' ? value.trim().replace(/\/+$/, '') : '';
 	let url: URL | undefined;
 	try {
@@ -31,13 +33,18 @@ export function normaliseBaseUrl(value: unknown): string {
 			`The API Host in the FanPass credential ("${raw}") is not an http(s) URL. Use https://fanpass-api.fanreachdata.io, or your sandbox's address such as http://127.0.0.1:5680.`,
 		);
 	}
+	if (url.protocol === 'http:' && !LOCAL_HOSTS.test(url.hostname) && !allowInsecureHttp) {
+		throw new Error(
+			`The API Host in the FanPass credential ("${raw}") uses plain http:// to a remote host, which would send the API token unencrypted. Use https://, or turn on "Allow Plain HTTP to a Remote Host (Insecure)" in the credential if you really mean it.`,
+		);
+	}
 	return raw;
 }
 
 export async function getBaseUrl(context: IExecuteFunctions): Promise<string> {
 	const credentials = await context.getCredentials(CREDENTIAL_NAME);
 	try {
-		return normaliseBaseUrl(credentials.baseUrl);
+		return normaliseBaseUrl(credentials.baseUrl, credentials.allowInsecureHttp === true);
 	} catch (error) {
 		throw new NodeOperationError(context.getNode(), (error as Error).message);
 	}
