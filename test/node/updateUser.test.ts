@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import type { SandboxHandle } from '../../sandbox/server';
 import { BAD_TOKEN, items, requestsTo, runFanPass, startTestSandbox } from './fixtures';
 
@@ -173,5 +176,57 @@ describe('User → Update, over HTTP against the sandbox', () => {
 		});
 		expect(JSON.stringify(result.output)).not.toContain(BAD_TOKEN);
 		expect(result.logs.join('\n')).not.toContain(BAD_TOKEN);
+	});
+});
+
+describe('User → Update, concurrency', () => {
+	let sandbox: SandboxHandle;
+	beforeAll(async () => {
+		sandbox = await startTestSandbox();
+	});
+	afterAll(async () => await sandbox.close());
+
+	it('keeps at most the configured number of requests in flight', async () => {
+		let inFlight = 0;
+		let maxInFlight = 0;
+		const server = createServer((request, response) => {
+			inFlight++;
+			maxInFlight = Math.max(maxInFlight, inFlight);
+			request.resume();
+			setTimeout(() => {
+				inFlight--;
+				response.writeHead(200, { 'content-type': 'application/json' });
+				response.end(JSON.stringify({ status: 200, correlationId: 'c', messages: ['Successfully updated user properties for 1 users'], errors: [] }));
+			}, 60);
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		const contacts = Array.from({ length: 12 }, (_, i) => ({ user_id: `s${i}`, props: { loyalty_points: i } }));
+		const result = await runFanPass({ url } as SandboxHandle, {
+			parameters: { resource: 'user', operation: 'update', userId: '={{ $json.user_id }}', propertiesInput: 'json', propertiesJson: '={{ JSON.stringify($json.props) }}', options: { concurrency: 3 } },
+			items: items(...contacts),
+		});
+		server.close();
+		expect(result.error).toBeUndefined();
+		expect(maxInFlight).toBe(3);
+	});
+
+	it('sends distinct property sets with bounded concurrency and updates every user', async () => {
+		const contacts = Array.from({ length: 40 }, (_, i) => ({ user_id: `c${i}`, props: { loyalty_points: i } }));
+		const parameters = {
+			resource: 'user',
+			operation: 'update',
+			userId: '={{ $json.user_id }}',
+			propertiesInput: 'json',
+			propertiesJson: '={{ JSON.stringify($json.props) }}',
+			options: { concurrency: 3 },
+		};
+		const result = await runFanPass(sandbox, { parameters, items: items(...contacts) });
+		expect(result.error).toBeUndefined();
+		const sent = requestsTo(sandbox, UPDATE);
+		expect(sent).toHaveLength(40);
+		contacts.forEach((contact, i) => expect(sandbox.state.users.get(contact.user_id)?.custom.loyalty_points).toBe(i));
+		expect(result.output.map((item) => item.json.userIds)).toEqual(contacts.map((contact) => [contact.user_id]));
+
 	});
 });

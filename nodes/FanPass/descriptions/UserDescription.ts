@@ -109,6 +109,14 @@ export const userUpdateFields: INodeProperties[] = [
 					'Items with identical properties are sent together; this caps how many user IDs go in one request',
 			},
 			{
+				displayName: 'Concurrent Requests',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 20 },
+				default: 4,
+				description: 'How many update requests may be in flight at once when there are many distinct property sets',
+			},
+			{
 				displayName: 'Invalid Property Names',
 				name: 'invalidKeys',
 				type: 'options',

@@ -1,5 +1,6 @@
 import { jsonParse, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { runWithConcurrency } from '../../helpers/concurrency';
 import { asNodeError, errorItem, itemError } from '../../helpers/itemErrors';
 import { readUserIds } from '../../helpers/itemFields';
 import {
@@ -99,6 +100,8 @@ export async function updateUsers(
 ): Promise<INodeExecutionData[]> {
 	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
 	const groups = new Map<string, PropertyGroup>();
+	const firstOptions = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const concurrency = Math.max(1, Math.floor(Number(firstOptions.concurrency ?? 4)) || 4);
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
@@ -119,32 +122,37 @@ export async function updateUsers(
 		}
 	}
 
-	for (const group of groups.values()) {
+	const plans = [...groups.values()].map((group) => {
 		const firstItemOf = new Map<string, number>();
 		for (const update of group.updates) {
 			for (const id of update.userIds) if (!firstItemOf.has(id)) firstItemOf.set(id, update.itemIndex);
 		}
-		const uniqueIds = [...firstItemOf.keys()];
+		const batches = chunk([...firstItemOf.keys()], group.batchSize);
 		const batchOf = new Map<string, number>();
-		const batches = chunk(uniqueIds, group.batchSize);
 		batches.forEach((batch, index) => batch.forEach((id) => batchOf.set(id, index)));
+		return { group, batches, batchOf, firstItemOf, outcomes: [] as BatchResult[] };
+	});
 
-		const outcomes: BatchResult[] = [];
-		for (const batch of batches) {
+	const tasks = plans.flatMap((plan) =>
+		plan.batches.map((batch, index) => async () => {
+			const itemIndex = plan.firstItemOf.get(batch[0]) as number;
 			try {
 				const envelope = await fanPassRequest(this, {
 					baseUrl,
 					endpoint: '/api/v1/update_user',
-					body: { userIds: batch, userProperties: group.properties },
-					itemIndex: firstItemOf.get(batch[0]) as number,
+					body: { userIds: batch, userProperties: plan.group.properties },
+					itemIndex,
 				});
-				outcomes.push({ envelope });
+				plan.outcomes[index] = { envelope };
 			} catch (error) {
-				if (!this.continueOnFail()) throw asNodeError(this, error, firstItemOf.get(batch[0]) as number);
-				outcomes.push({ error: error as Error });
+				if (!this.continueOnFail()) throw asNodeError(this, error, itemIndex);
+				plan.outcomes[index] = { error: error as Error };
 			}
-		}
+		}),
+	);
+	await runWithConcurrency(tasks, concurrency);
 
+	for (const { group, batchOf, outcomes } of plans) {
 		for (const update of group.updates) {
 			const mine = [...new Set(update.userIds.map((id) => batchOf.get(id) as number))].map((index) => outcomes[index]);
 			const failure = mine.find((outcome) => outcome.error);
