@@ -1,2 +1,2 @@
-// n8n loads this package through the "n8n" section of package.json, not through this file.
+// n8n loads this package through the "n8n" section of package.json; this file is not published (files: ["dist"]).
 module.exports = {};
