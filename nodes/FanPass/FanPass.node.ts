@@ -11,6 +11,7 @@ import { uploadSegmentFiles } from './actions/segment/uploadFile';
 import { upsertSegments } from './actions/segment/upsert';
 import { getImportStatuses, waitForImports } from './actions/segment/waitForImport';
 import { updateUsers } from './actions/user/update';
+import { requestOptionsDescription } from './descriptions/RequestOptionsDescription';
 import { segmentDescription } from './descriptions/SegmentDescription';
 import { userDescription } from './descriptions/UserDescription';
 import { getBaseUrl } from './transport';
@@ -55,6 +56,7 @@ export class FanPass implements INodeType {
 			},
 			...segmentDescription,
 			...userDescription,
+			...requestOptionsDescription,
 		],
 	};
 

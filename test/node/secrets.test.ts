@@ -24,7 +24,7 @@ describe('the API token never shows', () => {
 	});
 	afterAll(async () => await sandbox.close());
 
-	const upsert = { resource: 'segment', operation: 'upsert', title: 'T', tag: 't1', sourceType: 0, userIdSource: 'items', userId: '={{ $json.id }}', options: {} };
+	const upsert = { resource: 'segment', operation: 'upsert', title: 'T', tag: 't1', sourceType: 0, userIdSource: 'items', userId: '={{ $json.id }}', options: {}, requestOptions: { maxRetries: 1, retryDelay: 0.05 } };
 	const scenarios: Array<[string, (sandbox: SandboxHandle) => FanPassRun]> = [
 		['a successful upsert', () => ({ parameters: upsert, items: items({ id: '1' }) })],
 		['a successful update', () => ({ parameters: { resource: 'user', operation: 'update', userId: '1', propertiesInput: 'json', propertiesJson: '{"sth": "y"}', options: {} }, items: items({}) })],

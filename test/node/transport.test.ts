@@ -23,7 +23,8 @@ function startStub(status: number, body: string, contentType = 'application/json
 	);
 }
 
-const upsert = { resource: 'segment', operation: 'upsert', title: 'T', tag: 'tag1', sourceType: 0, userIdSource: 'items', userId: '={{ $json.id }}', options: {} };
+/** One quick retry, so that these tests also cover what the user sees after retrying. */
+const upsert = { resource: 'segment', operation: 'upsert', title: 'T', tag: 'tag1', sourceType: 0, userIdSource: 'items', userId: '={{ $json.id }}', options: {}, requestOptions: { maxRetries: 1, retryDelay: 0.05 } };
 const sandboxAt = (url: string) => ({ url }) as unknown as SandboxHandle;
 
 describe('transport: what FanPass (or something in front of it) answers', () => {
@@ -47,6 +48,9 @@ describe('transport: what FanPass (or something in front of it) answers', () => 
 		stub.server.close();
 		expect(result.error?.message).toContain(expected);
 		expect(result.error?.message).toContain('not FanPass\'s JSON');
+		// a 502 is a gateway error worth one more try (Max Retries 1); a 200 is final
+		expect(stub.received).toHaveLength(status === 502 ? 2 : 1);
+		if (status === 502) expect(result.error?.message).toContain('after 2 attempts');
 	});
 
 	it('reports an unreachable host with its address and never the token', async () => {

@@ -1,6 +1,7 @@
-import { NodeOperationError, sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { fanPassRequest } from '../transport';
+import { sleepUnlessCancelled } from './cancellableSleep';
 import { itemError } from './itemErrors';
 
 export type ImportState = 'pending' | 'processing' | 'completed' | 'failed';
@@ -66,20 +67,6 @@ export async function getImportStatus(
 
 const isFinished = (state: string) => state === 'completed' || state === 'failed';
 
-/** Sleeps in short slices so that stopping the execution ends the wait within a fraction of a second. */
-async function pause(context: IExecuteFunctions, ms: number, importId: number, itemIndex: number): Promise<void> {
-	const signal = context.getExecutionCancelSignal();
-	const end = Date.now() + ms;
-	for (;;) {
-		if (signal?.aborted) {
-			throw new NodeOperationError(context.getNode(), `The wait for import ${importId} was cancelled`, { itemIndex });
-		}
-		const left = end - Date.now();
-		if (left <= 0) return;
-		await sleep(Math.min(left, 100));
-	}
-}
-
 /** Polls an import until it is completed or failed, or until the maximum wait has passed. */
 export async function pollImport(
 	context: IExecuteFunctions,
@@ -98,7 +85,11 @@ export async function pollImport(
 		if (isFinished(status.state)) return { status, correlationId, polls, waitedMs, timedOut: false };
 		const left = settings.maxWaitMs - waitedMs;
 		if (left <= 0) return { status, correlationId, polls, waitedMs, timedOut: true };
-		await pause(context, Math.min(interval, left), importId, itemIndex);
+		await sleepUnlessCancelled(
+			context,
+			Math.min(interval, left),
+			() => new NodeOperationError(context.getNode(), `The wait for import ${importId} was cancelled`, { itemIndex }),
+		);
 		interval = Math.min(settings.maxIntervalMs, Math.round(interval * settings.backoff));
 	}
 }

@@ -1,21 +1,28 @@
 import {
-	NodeApiError,
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
-	type JsonObject,
 } from 'n8n-workflow';
 
-import { parseEnvelope, previewBody, type FanPassEnvelope } from './envelope';
+import { sleepUnlessCancelled } from '../helpers/cancellableSleep';
+import { asNodeError } from '../helpers/itemErrors';
+import { parseEnvelope, type FanPassEnvelope } from './envelope';
+import { apiError, networkError, notEnvelopeError, type FailedRequest } from './errors';
 import type { MultipartBody } from './multipart';
+import { rateGateFor } from './rateGate';
+import {
+	isRetryableNetworkCode,
+	isRetryableStatus,
+	parseRetryAfter,
+	readRetryPolicy,
+	retryDelayMs,
+	type RetryPolicy,
+} from './retryPolicy';
 
 export type FanPassEndpoint = '/api/v1/segments' | '/api/v1/update_user' | '/api/v1/segment_import_status';
 
 export const CREDENTIAL_NAME = 'fanPassApi';
-
-const UNAUTHORIZED_HINT =
-	'The FanPass API token is missing or invalid. Open the FanPass credential used by this node, paste a current token from the FanReach Portal, and click "Test" to check it.';
 
 const LOCAL_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
@@ -58,15 +65,73 @@ export interface FanPassRequest {
 	itemIndex: number;
 }
 
+type Attempt =
+	| { kind: 'response'; statusCode: number; statusMessage?: string; headers: IDataObject; body: unknown }
+	| { kind: 'network'; code: string; detail: string };
+
+/** The node's "Request Options" for an item (retries and timeout). */
+export function requestPolicy(context: IExecuteFunctions, itemIndex: number): RetryPolicy {
+	return readRetryPolicy(context.getNodeParameter('requestOptions', itemIndex, {}) as IDataObject);
+}
+
 /**
- * Sends one request to FanPass and returns its envelope. Every FanPass call goes through here:
- * non-2xx answers and bodies that are not the envelope become a NodeApiError that carries
- * FanPass's error text, the HTTP status and the correlationId, and never the request's headers.
+ * Sends one request to FanPass and returns its envelope. Every FanPass call goes through here.
+ * 429, 502, 503, 504 and connection failures are retried with backoff and jitter (honouring
+ * Retry-After) within the node's Request Options; a 429 also holds back the run's other requests.
+ * What is finally not a success becomes a NodeApiError with FanPass's error text, the HTTP status
+ * and the correlationId, and never the request's headers.
  */
 export async function fanPassRequest(
 	context: IExecuteFunctions,
 	request: FanPassRequest,
 ): Promise<FanPassEnvelope> {
+	const policy = requestPolicy(context, request.itemIndex);
+	const gate = rateGateFor(context);
+	const started = Date.now();
+	const failed = (attempts: number, gaveUpBecause?: string): FailedRequest => ({
+		baseUrl: request.baseUrl,
+		endpoint: request.endpoint,
+		itemIndex: request.itemIndex,
+		attempts,
+		elapsedMs: Date.now() - started,
+		gaveUpBecause,
+	});
+	let waitedMs = 0;
+	for (let attempt = 1; ; attempt++) {
+		const held = gate.waitMs();
+		if (held > 0) {
+			await sleepUnlessCancelled(context, held, () => cancelled(context, request));
+			waitedMs += held;
+		}
+		const outcome = await attemptOnce(context, request, policy);
+		const retryable =
+			outcome.kind === 'network'
+				? isRetryableNetworkCode(outcome.code, outcome.detail)
+				: isRetryableStatus(outcome.statusCode);
+		if (!retryable || policy.maxRetries === 0) return settle(context, outcome, failed(attempt), policy, false);
+		if (attempt > policy.maxRetries) {
+			return settle(context, outcome, failed(attempt, `Max Retries is ${policy.maxRetries}`), policy, true);
+		}
+		const retryAfterMs = outcome.kind === 'response' ? parseRetryAfter(outcome.headers['retry-after']) : undefined;
+		const delay = retryDelayMs(attempt, policy, retryAfterMs);
+		if (waitedMs + delay > policy.maxTotalWaitMs) {
+			const reason =
+				retryAfterMs !== undefined
+					? `FanPass asked to wait ${(retryAfterMs / 1000).toFixed(0)} s more (Retry-After), beyond the Max Retry Wait of ${policy.maxTotalWaitMs / 1000} s`
+					: `the next wait would pass the Max Retry Wait of ${policy.maxTotalWaitMs / 1000} s`;
+			return settle(context, outcome, failed(attempt, reason), policy, true);
+		}
+		if (outcome.kind === 'response' && outcome.statusCode === 429) gate.closeFor(delay);
+		context.logger.warn(
+			`FanPass ${request.endpoint}: ${outcome.kind === 'response' ? `HTTP ${outcome.statusCode}` : outcome.code}; retry ${attempt} of ${policy.maxRetries} in ${(delay / 1000).toFixed(1)} s`,
+			{ itemIndex: request.itemIndex },
+		);
+		await sleepUnlessCancelled(context, delay, () => cancelled(context, request));
+		waitedMs += delay;
+	}
+}
+
+async function attemptOnce(context: IExecuteFunctions, request: FanPassRequest, policy: RetryPolicy): Promise<Attempt> {
 	const multipart = isMultipart(request.body) ? request.body : undefined;
 	const options: IHttpRequestOptions = {
 		method: 'POST',
@@ -78,72 +143,48 @@ export async function fanPassRequest(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		abortSignal: context.getExecutionCancelSignal(),
+		timeout: policy.timeoutMs > 0 ? policy.timeoutMs : undefined,
 	};
-	let response: { body: unknown; statusCode: number; statusMessage?: string };
 	try {
-		response = await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_NAME, options);
+		const response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_NAME, options)) as {
+			body: unknown;
+			statusCode: number;
+			statusMessage?: string;
+			headers?: IDataObject;
+		};
+		return { kind: 'response', ...response, headers: response.headers ?? {} };
 	} catch (error) {
-		throw networkError(context, request, error);
+		if (error instanceof NodeOperationError) throw asNodeError(context, error, request.itemIndex);
+		if (context.getExecutionCancelSignal()?.aborted) throw cancelled(context, request);
+		// Statuses are read from the response, so anything thrown here never got FanPass's answer.
+		const cause = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+		const code = cause.cause?.code ?? cause.code ?? 'REQUEST_FAILED';
+		return { kind: 'network', code, detail: cause.cause?.message ?? cause.message ?? code };
 	}
-	const envelope = parseEnvelope(response.body);
-	const statusCode = response.statusCode;
-	if (!envelope) {
-		throw new NodeApiError(
-			context.getNode(),
-			{ statusCode, body: previewBody(response.body) } as JsonObject,
-			{
-				message: `FanPass answered ${request.endpoint} with HTTP ${statusCode}${response.statusMessage ? ` ${response.statusMessage}` : ''} and a body that is not FanPass's JSON`,
-				description: `Check the API Host in the FanPass credential (${request.baseUrl}). The body began: ${previewBody(response.body)}`,
-				httpCode: String(statusCode),
-				itemIndex: request.itemIndex,
-			},
-		);
+}
+
+/** Turns the last attempt into the envelope, or into the error the user sees. */
+function settle(
+	context: IExecuteFunctions,
+	outcome: Attempt,
+	request: FailedRequest,
+	policy: RetryPolicy,
+	retried: boolean,
+): FanPassEnvelope {
+	if (outcome.kind === 'network') throw networkError(context, request, outcome.code, outcome.detail, policy.timeoutMs);
+	const envelope = parseEnvelope(outcome.body);
+	if (!envelope) throw notEnvelopeError(context, request, outcome.statusCode, outcome.statusMessage, outcome.body);
+	if (outcome.statusCode < 200 || outcome.statusCode > 299) {
+		throw apiError(context, request, outcome.statusCode, envelope, retried);
 	}
-	if (statusCode < 200 || statusCode > 299) throw apiError(context, request, statusCode, envelope);
 	return envelope;
+}
+
+function cancelled(context: IExecuteFunctions, request: FanPassRequest): NodeOperationError {
+	return new NodeOperationError(context.getNode(), `The execution was stopped while sending to FanPass (${request.endpoint})`, {
+		itemIndex: request.itemIndex,
+	});
 }
 
 const isMultipart = (body: FanPassRequest['body']): body is MultipartBody =>
 	Buffer.isBuffer((body as MultipartBody).body) && typeof (body as MultipartBody).contentType === 'string';
-
-function apiError(
-	context: IExecuteFunctions,
-	request: FanPassRequest,
-	statusCode: number,
-	envelope: FanPassEnvelope,
-): NodeApiError {
-	const fanPassText = envelope.errors.join('; ') || `HTTP ${statusCode}`;
-	const trace = envelope.correlationId ? ` (correlationId ${envelope.correlationId})` : '';
-	const message = statusCode === 401 ? UNAUTHORIZED_HINT : `FanPass rejected the request: ${fanPassText}`;
-	const description =
-		statusCode === 401
-			? `FanPass said: ${fanPassText}${trace}`
-			: `HTTP ${statusCode} from ${request.endpoint}${trace}. Give the correlationId to FanReach support to trace it.`;
-	const error = new NodeApiError(
-		context.getNode(),
-		{
-			httpCode: String(statusCode),
-			correlationId: envelope.correlationId,
-			errors: envelope.errors,
-			messages: envelope.messages,
-		} as JsonObject,
-		{ message, description, httpCode: String(statusCode), itemIndex: request.itemIndex },
-	);
-	error.context.correlationId = envelope.correlationId;
-	error.context.fanPassErrors = envelope.errors;
-	return error;
-}
-
-function networkError(context: IExecuteFunctions, request: FanPassRequest, error: unknown): Error {
-	if (error instanceof NodeOperationError) return error;
-	// Statuses are read from the response, so anything thrown here never reached FanPass's answer:
-	// only its code and message travel on (n8n rewrites a message that names the code, so it goes in the description), never the original error with the request's headers.
-	const cause = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-	const code = cause.cause?.code ?? cause.code ?? 'REQUEST_FAILED';
-	const detail = cause.cause?.message ?? cause.message ?? code;
-	return new NodeApiError(context.getNode(), { networkErrorCode: code } as JsonObject, {
-		message: `Could not reach FanPass at ${request.baseUrl}`,
-		description: `${code}: ${detail}. Check the API Host in the FanPass credential and that the server is reachable from n8n.`,
-		itemIndex: request.itemIndex,
-	});
-}

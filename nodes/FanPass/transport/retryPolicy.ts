@@ -1,0 +1,90 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** How a FanPass request is retried and timed out; read from the node's "Request Options". */
+export interface RetryPolicy {
+	/** Retries after the first attempt; 0 turns retrying off. */
+	maxRetries: number;
+	/** The most time spent waiting between attempts, over all retries of one request. */
+	maxTotalWaitMs: number;
+	/** The first backoff; it doubles on every retry, up to maxDelayMs. */
+	baseDelayMs: number;
+	maxDelayMs: number;
+	/** Per attempt; 0 means n8n's default. */
+	timeoutMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+	maxRetries: 5,
+	maxTotalWaitMs: 300_000,
+	baseDelayMs: 1_000,
+	maxDelayMs: 60_000,
+	timeoutMs: 120_000,
+};
+
+function nonNegative(value: unknown, fallback: number): number {
+	if (value === undefined || value === null || value === '') return fallback;
+	const number = Number(value);
+	return Number.isFinite(number) && number >= 0 ? number : fallback;
+}
+
+/** Reads the "Request Options" collection (seconds in the UI, milliseconds here). */
+export function readRetryPolicy(options: IDataObject): RetryPolicy {
+	const policy = { ...DEFAULT_RETRY_POLICY };
+	policy.maxRetries = Math.floor(nonNegative(options.maxRetries, policy.maxRetries));
+	policy.maxTotalWaitMs = nonNegative(options.maxRetryWait, policy.maxTotalWaitMs / 1000) * 1000;
+	policy.baseDelayMs = nonNegative(options.retryDelay, policy.baseDelayMs / 1000) * 1000;
+	policy.maxDelayMs = Math.max(policy.baseDelayMs, policy.maxDelayMs);
+	policy.timeoutMs = nonNegative(options.timeout, policy.timeoutMs / 1000) * 1000;
+	return policy;
+}
+
+/** Statuses that mean "not now": rate limited, or a gateway in front of FanPass failed. */
+const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+
+export const isRetryableStatus = (statusCode: number): boolean => RETRYABLE_STATUSES.has(statusCode);
+
+/** Connection failures that are worth another attempt (the request may not have reached FanPass). */
+const RETRYABLE_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'UND_ERR_SOCKET',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_BODY_TIMEOUT',
+]);
+
+export const isRetryableNetworkCode = (code: string, message = ''): boolean =>
+	RETRYABLE_CODES.has(code) || /socket hang up|timeout of \d+ms exceeded/i.test(message);
+
+/**
+ * Reads Retry-After (delay-seconds or an HTTP date) into milliseconds from now; undefined when
+ * absent or unreadable. A date in the past means "now".
+ */
+export function parseRetryAfter(header: unknown, now = Date.now()): number | undefined {
+	const value = Array.isArray(header) ? header[0] : header;
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	const text = String(value).trim();
+	if (text === '') return undefined;
+	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+	if (!/[a-z]/i.test(text)) return undefined;
+	const date = Date.parse(text);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * The wait before retry number `retry` (1-based): exponential backoff with "equal jitter"
+ * (half fixed, half random) so that parallel batches do not retry in lockstep. A Retry-After
+ * from FanPass replaces the backoff, plus up to 10% (at most 1 s) of jitter.
+ */
+export function retryDelayMs(retry: number, policy: RetryPolicy, retryAfterMs?: number, random = Math.random): number {
+	if (retryAfterMs !== undefined) return Math.round(retryAfterMs + random() * Math.min(1000, retryAfterMs * 0.1));
+	const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+	return Math.round(exponential / 2 + (random() * exponential) / 2);
+}
