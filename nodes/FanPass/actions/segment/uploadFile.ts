@@ -7,7 +7,9 @@ import { asNodeError, errorItem, itemError, pairedItems } from '../../helpers/it
 import { readWaitBehaviour } from '../../helpers/pollSettings';
 import { checkSegmentFile, defaultCorrelationId, fileExtension, uploadSegmentFile, type SegmentFile } from '../../helpers/segmentFile';
 import { readSegmentFields, readUserIds } from '../../helpers/itemFields';
+import { MAX_KEY_LENGTH } from '../../helpers/userProperties';
 import { waitResult } from './waitForImport';
+import { readParameter } from '../../helpers/readParameter';
 
 interface UploadJob {
 	itemIndexes: number[];
@@ -29,7 +31,7 @@ interface CsvGroup {
 
 async function readBinaryJob(context: IExecuteFunctions, itemIndex: number): Promise<UploadJob> {
 	const fields = readSegmentFields(context, itemIndex);
-	const property = String(context.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim();
+	const property = String(readParameter(context, 'binaryPropertyName', itemIndex, 'data')).trim();
 	const item = context.getInputData()[itemIndex];
 	if (!item.binary?.[property]) {
 		const available = Object.keys(item.binary ?? {});
@@ -57,8 +59,10 @@ function readCsvGroups(context: IExecuteFunctions, items: INodeExecutionData[], 
 		try {
 			const fields = readSegmentFields(context, itemIndex);
 			const { ids, empty } = readUserIds(context, itemIndex, 'csvUserId', false);
-			const pairs = (context.getNodeParameter('csvColumns.column', itemIndex, []) as Array<{ name?: string; value?: unknown }>) ?? [];
+			const pairs = (readParameter(context, 'csvColumns.column', itemIndex, []) as Array<{ name?: string; value?: unknown }>) ?? [];
 			const columns = pairs.map((pair) => String(pair.name ?? '').trim());
+			const columnProblem = checkCsvColumns(columns);
+			if (columnProblem) throw itemError(context, itemIndex, `Attribute Columns: ${columnProblem}`);
 			const values = pairs.map((pair) => {
 				const value = pair.value;
 				if (value !== null && typeof value === 'object') {
@@ -183,4 +187,22 @@ export async function uploadSegmentFiles(
 		}
 	}
 	return output;
+}
+
+/** A CSV header FanPass would half-ignore: its rows would be rejected or the attribute dropped. */
+function checkCsvColumns(columns: string[]): string | undefined {
+	const seen = new Set<string>(['user_id']);
+	for (const column of columns) {
+		if (column === '') return 'a column has no name';
+		if (column.length > MAX_KEY_LENGTH) {
+			return `column "${column}" has ${column.length} characters; FanPass ignores attribute names over ${MAX_KEY_LENGTH}`;
+		}
+		if (seen.has(column.toLowerCase())) {
+			return column.toLowerCase() === 'user_id'
+				? 'column "user_id" is the User ID column already; remove it from the Attribute Columns'
+				: `column "${column}" appears twice`;
+		}
+		seen.add(column.toLowerCase());
+	}
+	return undefined;
 }

@@ -19,6 +19,8 @@ interface ItemSegment {
 
 interface SegmentGroup extends ItemSegment {
 	itemIndexes: number[];
+	/** Items that gave only empty values: reported, so that no item is dropped silently. */
+	itemsWithoutIds: number[];
 	ids: Set<string>;
 	received: number;
 	duplicates: number;
@@ -102,9 +104,10 @@ export async function upsertSegments(
 				if (conflict) throw itemError(this, itemIndex, conflict);
 			}
 			const { ids, empty, ...fields } = segment;
-			const target = group ?? { ...fields, itemIndexes: [], ids: new Set<string>(), received: 0, duplicates: 0, empty: 0 };
+			const target = group ?? { ...fields, itemIndexes: [], itemsWithoutIds: [], ids: new Set<string>(), received: 0, duplicates: 0, empty: 0 };
 			groups.set(segment.tag, target);
 			target.itemIndexes.push(itemIndex);
+			if (ids.length === 0) target.itemsWithoutIds.push(itemIndex);
 			target.received += ids.length + empty;
 			target.empty += empty;
 			target.duplicates += addUnique(target.ids, ids);
@@ -125,7 +128,13 @@ export async function upsertSegments(
 			idsReceived: group.received,
 			duplicatesRemoved: group.duplicates,
 			emptyRemoved: group.empty,
+			itemsWithoutIds: group.itemsWithoutIds,
 		};
+		if (group.itemsWithoutIds.length > 0 && group.ids.size > 0) {
+			summary.warnings = [
+				`${describeItems(group.itemsWithoutIds)} gave no user ID (an empty value, or an expression that found nothing), so added nobody to segment "${group.tag}"`,
+			];
+		}
 		try {
 			if (group.ids.size === 0) {
 				const problem = `segment "${group.tag}" has no user IDs (${describeItems(group.itemIndexes)} gave ${group.empty} empty value${group.empty === 1 ? '' : 's'}); FanPass refuses an empty list, so the segment was left unchanged`;

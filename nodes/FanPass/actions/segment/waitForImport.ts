@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { asNodeError, errorItem, itemError } from '../../helpers/itemErrors';
 import { getImportStatus, parseImportId, pollImport, type PollOutcome } from '../../helpers/importStatus';
 import { readWaitBehaviour, type WaitBehaviour } from '../../helpers/pollSettings';
+import { readParameter } from '../../helpers/readParameter';
 
 /** Turns a finished (or abandoned) poll into output, or into an error the user asked for. */
 export function waitResult(
@@ -41,18 +42,36 @@ export function waitResult(
 	};
 }
 
+type ParsedImportId = { importId: number } | { error: Error };
+
+/**
+ * Reads every item's import id before any request, so that a bad id stops the node before
+ * anything is polled (or, with continueOnFail, becomes that item's error).
+ */
+function parseImportIds(context: IExecuteFunctions, items: INodeExecutionData[]): ParsedImportId[] {
+	return items.map((_, itemIndex) => {
+		try {
+			return { importId: parseImportId(context, readParameter(context, 'importId', itemIndex), itemIndex) };
+		} catch (error) {
+			if (!context.continueOnFail()) throw asNodeError(context, error, itemIndex);
+			return { error: error as Error };
+		}
+	});
+}
+
 /** Polls every item's import concurrently: ten imports take as long as the slowest, not the sum. */
 export async function waitForImports(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	baseUrl: string,
 ): Promise<INodeExecutionData[]> {
+	const parsed = parseImportIds(this, items);
 	const settled = await Promise.allSettled(
-		items.map(async (_, itemIndex) => {
-			const importId = parseImportId(this, this.getNodeParameter('importId', itemIndex), itemIndex);
+		parsed.map(async (entry, itemIndex) => {
+			if ('error' in entry) throw entry.error;
 			const behaviour = readWaitBehaviour(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
-			const outcome = await pollImport(this, baseUrl, importId, itemIndex, behaviour.poll);
-			return waitResult(this, importId, outcome, behaviour, itemIndex);
+			const outcome = await pollImport(this, baseUrl, entry.importId, itemIndex, behaviour.poll);
+			return waitResult(this, entry.importId, outcome, behaviour, itemIndex);
 		}),
 	);
 	return settled.map((result, itemIndex) => {
@@ -67,10 +86,13 @@ export async function getImportStatuses(
 	items: INodeExecutionData[],
 	baseUrl: string,
 ): Promise<INodeExecutionData[]> {
+	const parsed = parseImportIds(this, items);
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const importId = parseImportId(this, this.getNodeParameter('importId', itemIndex), itemIndex);
+			const entry = parsed[itemIndex];
+			if ('error' in entry) throw entry.error;
+			const importId = entry.importId;
 			const { status, correlationId } = await getImportStatus(this, baseUrl, importId, itemIndex);
 			output.push({
 				json: {

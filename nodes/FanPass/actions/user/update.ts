@@ -11,6 +11,7 @@ import {
 } from '../../helpers/userProperties';
 import { fanPassRequest } from '../../transport';
 import type { FanPassEnvelope } from '../../transport/envelope';
+import { readParameter } from '../../helpers/readParameter';
 
 interface ItemUpdate {
 	itemIndex: number;
@@ -34,7 +35,7 @@ const SUCCESS_MESSAGE = /^Successfully updated/i;
 
 function readProperties(context: IExecuteFunctions, itemIndex: number): IDataObject {
 	if (context.getNodeParameter('propertiesInput', itemIndex, 'fields') === 'json') {
-		let value = context.getNodeParameter('propertiesJson', itemIndex, {}) as unknown;
+		let value = readParameter(context, 'propertiesJson', itemIndex, {});
 		if (typeof value === 'string') {
 			try {
 				value = jsonParse(value);
@@ -47,7 +48,7 @@ function readProperties(context: IExecuteFunctions, itemIndex: number): IDataObj
 		}
 		return value as IDataObject;
 	}
-	const pairs = (context.getNodeParameter('properties.property', itemIndex, []) as Array<{ name?: string; value?: unknown }>) ?? [];
+	const pairs = (readParameter(context, 'properties.property', itemIndex, []) as Array<{ name?: string; value?: unknown }>) ?? [];
 	const properties: IDataObject = {};
 	for (const pair of pairs) {
 		const name = String(pair.name ?? '');
