@@ -5,8 +5,10 @@
  *   FANPASS_SANDBOX_PORT                port (default 5680; 0 = random)
  *   FANPASS_SANDBOX_TOKENS              accepted tokens, comma separated (default sandbox-token)
  *   FANPASS_SANDBOX_IMPORT_DURATION_MS  file import duration (default 3000)
+ *   FANPASS_SANDBOX_FAULTS              JSON array of fault rules installed at start (sandbox/faults.ts)
  */
 import { DEFAULT_TOKENS } from './config';
+import { validateRules, type FaultRule } from './faults';
 import { startSandbox } from './server';
 
 function integerFromEnv(name: string, fallback: number): number {
@@ -20,6 +22,17 @@ function integerFromEnv(name: string, fallback: number): number {
 	return value;
 }
 
+function faultsFromEnv(): FaultRule[] {
+	const raw = process.env.FANPASS_SANDBOX_FAULTS;
+	if (raw === undefined || raw.trim() === '') return [];
+	try {
+		return validateRules(JSON.parse(raw));
+	} catch (error) {
+		console.error(`FANPASS_SANDBOX_FAULTS: ${error instanceof Error ? error.message : String(error)}`);
+		process.exit(2);
+	}
+}
+
 async function main(): Promise<void> {
 	const port = integerFromEnv('FANPASS_SANDBOX_PORT', 5680);
 	const importDurationMs = integerFromEnv('FANPASS_SANDBOX_IMPORT_DURATION_MS', 3000);
@@ -28,11 +41,13 @@ async function main(): Promise<void> {
 		.map((token) => token.trim())
 		.filter((token) => token !== '');
 	const tokens = fromEnv.length > 0 ? fromEnv : [...DEFAULT_TOKENS];
+	const faults = faultsFromEnv();
 
 	const sandbox = await startSandbox({
 		port,
 		tokens,
 		importDurationMs,
+		faults,
 		log: (line) => console.log(`[fanpass-sandbox] ${line}`),
 	});
 
@@ -49,7 +64,8 @@ async function main(): Promise<void> {
 			`  API Token: ${tokenHint}`,
 			'',
 			`Endpoints: POST ${sandbox.url}/api/v1/segments | /api/v1/update_user | /api/v1/segment_import_status`,
-			`Control:   GET ${sandbox.url}/__sandbox/state, POST ${sandbox.url}/__sandbox/reset`,
+			`Control:   GET ${sandbox.url}/__sandbox/state, POST ${sandbox.url}/__sandbox/reset, ${sandbox.url}/__sandbox/faults`,
+			`Faults:    ${faults.length === 0 ? 'none' : `${faults.length} rule(s) from FANPASS_SANDBOX_FAULTS: ${JSON.stringify(faults)}`}`,
 			'Press Ctrl+C to stop.',
 		].join('\n'),
 	);

@@ -1,6 +1,8 @@
 /**
  * Sandbox options, their defaults and the limits taken from the FanPass contract.
  */
+import { validateRules, type FaultRule } from './faults';
+import { parseMidwaySetting, type MidwayRemaining } from './midwayFailures';
 
 /** Maximum size of an uploaded segment file: 10 MB, i.e. 10 * 1024 * 1024 bytes. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -76,6 +78,10 @@ export interface SandboxOptions {
 	maxJsonBodyBytes?: number;
 	/** Clock in epoch ms, for deterministic tests; default `Date.now`. */
 	now?: () => number;
+	/** Fault rules installed at start (see sandbox/faults.ts). */
+	faults?: FaultRule[];
+	/** true: every file import fails midway; a number: the next N do; default false. */
+	failImportsMidway?: boolean | number;
 }
 
 export interface SandboxConfig {
@@ -89,6 +95,8 @@ export interface SandboxConfig {
 	maxJsonBodyBytes: number;
 	now: () => number;
 	log?: (line: string) => void;
+	faults: FaultRule[];
+	failImportsMidway: MidwayRemaining;
 }
 
 function nonNegativeInteger(name: string, value: number | undefined, fallback: number): number {
@@ -113,5 +121,7 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
 		maxJsonBodyBytes: nonNegativeInteger('maxJsonBodyBytes', options.maxJsonBodyBytes, DEFAULT_MAX_JSON_BODY_BYTES),
 		now: options.now ?? Date.now,
 		log: options.log,
+		faults: validateRules(options.faults ?? []),
+		failImportsMidway: parseMidwaySetting(options.failImportsMidway),
 	};
 }

@@ -4,7 +4,8 @@
  *   0 ............ pendingMs ........................ durationMs
  *   pending        processing (done grows linearly)   completed
  *
- * pendingMs is a fifth of durationMs. An import in which every row was rejected (0 users)
+ * pendingMs is a fifth of durationMs. An import armed to fail midway fails halfway through
+ * processing (see midwayFailures.ts). An import in which every row was rejected (0 users)
  * goes from pending to failed. The test hooks force `failed` (progress frozen where it was)
  * or `completed` at once.
  */
@@ -23,6 +24,12 @@ export interface ImportStatus {
 
 export function pendingPhaseMs(durationMs: number): number {
 	return Math.floor(durationMs / 5);
+}
+
+/** When an import armed to fail midway fails: halfway through its processing phase. */
+export function midwayFailureMs(durationMs: number): number {
+	const pending = pendingPhaseMs(durationMs);
+	return pending + Math.floor((durationMs - pending) / 2);
 }
 
 function doneAt(record: ImportRecord, atMs: number): number {
@@ -49,6 +56,11 @@ export function computeImportStatus(record: ImportRecord, nowMs: number): Import
 		return status('failed', total, done, percentOf(done, total), 'failed');
 	}
 	const elapsed = nowMs - record.createdAtMs;
+	const midway = record.midwayFailure;
+	if (midway && total > 0 && elapsed >= midway.afterMs) {
+		const done = doneAt(record, record.createdAtMs + midway.afterMs);
+		return status('failed', total, done, percentOf(done, total), 'failed');
+	}
 	if (elapsed < record.pendingMs) return status('pending', total, 0, null, null);
 	if (total === 0) return status('failed', 0, 0, 0, 'failed');
 	if (elapsed >= record.durationMs) return status('completed', total, total, 100, 'committed');
@@ -59,6 +71,7 @@ export function computeImportStatus(record: ImportRecord, nowMs: number): Import
 /** Why a failed import failed. */
 export function failureReason(record: ImportRecord): string {
 	if (record.forced?.state === 'failed') return record.forced.reason ?? 'import failed (forced by the sandbox test hook)';
+	if (record.midwayFailure && record.totalUsers > 0) return record.midwayFailure.reason;
 	return 'every row in the file was rejected';
 }
 

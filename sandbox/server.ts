@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkAuth } from './auth';
-import { drain } from './body';
+import { checkAuth, type AuthOutcome } from './auth';
+import { bodyKind, drain, parseJsonBody, readBody } from './body';
 import { resolveConfig, type SandboxConfig, type SandboxOptions } from './config';
 import {
 	ApiError,
@@ -15,7 +15,11 @@ import {
 	toEnvelope,
 	UNAUTHORIZED_MESSAGE,
 	type ApiResult,
+	type Envelope,
 } from './envelope';
+import { faultEnvelope, faultStatus, sendFault } from './faultResponses';
+import { FaultInjector, type FaultRecord, type FaultRule, type ListedFaultRule } from './faults';
+import { MidwayFailures, type MidwayRemaining, type MidwayStatus } from './midwayFailures';
 import { computeImportStatus, forceImport, type ImportStatus } from './imports';
 import type { Route, RouteContext } from './routes/context';
 import { handleControl, isControlPath } from './routes/control';
@@ -26,6 +30,8 @@ import { createState, dumpState, resetState, type RecordedRequest, type SandboxS
 
 export type { SandboxOptions } from './config';
 export type { ImportStatus } from './imports';
+export type { FaultKind, FaultRecord, FaultRule, ListedFaultRule } from './faults';
+export type { MidwayRemaining, MidwayStatus } from './midwayFailures';
 export type * from './state';
 
 export interface SandboxHandle {
@@ -43,6 +49,19 @@ export interface SandboxHandle {
 	completeImport(id: number): ImportStatus | null;
 	/** The import's status as segment_import_status would report it now. */
 	importStatus(id: number): ImportStatus | null;
+	/** Fault injection (see sandbox/faults.ts). reset() clears it too. */
+	faults: {
+		/** Adds rules after the installed ones; throws on an invalid rule (nothing is added then). */
+		add(rules: FaultRule | FaultRule[]): void;
+		/** Removes every rule and empties `injected`. */
+		clear(): void;
+		/** The rules in order, with remaining counts and hits. */
+		list(): ListedFaultRule[];
+		/** Every fault injected so far (live array). */
+		injected: FaultRecord[];
+	};
+	/** The next `count` file imports (default 1; 'all' = until turned off; 0 = off) fail midway. */
+	failImportsMidway(count?: MidwayRemaining, reason?: string): MidwayStatus;
 }
 
 const ROUTES: ReadonlyMap<string, Route> = new Map([
@@ -69,14 +88,21 @@ function describeAuth(auth: { present: boolean; valid: boolean }): string {
 
 class Sandbox {
 	readonly state: SandboxState;
+	readonly faults = new FaultInjector();
+	readonly midway = new MidwayFailures();
 	private seq = 0;
 
 	constructor(readonly config: SandboxConfig) {
 		this.state = createState(config.firstImportId);
+		this.faults.add(config.faults);
+		this.midway.arm(config.failImportsMidway);
 	}
 
+	/** Clears all state, the fault rules (including those installed at start) and midway failures. */
 	reset(): void {
 		resetState(this.state, this.config.firstImportId);
+		this.faults.clear();
+		this.midway.arm(0);
 		this.seq = 0;
 	}
 
@@ -101,21 +127,19 @@ class Sandbox {
 				dump: () => this.dump(),
 				reset: () => this.reset(),
 				forceImport: (id, outcome, reason) => this.forceImport(id, outcome, reason),
+				faults: this.faults,
+				midway: this.midway,
 			});
 			return;
 		}
 		await this.handleApi(req, res, url);
 	}
 
-	private async handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-		const started = process.hrtime.bigint();
-		const receivedAt = new Date(this.config.now()).toISOString();
+	/** Auth, routing and the route itself; the body is always drained afterwards. */
+	private async runRoute(req: IncomingMessage, path: string, auth: AuthOutcome): Promise<Handled> {
 		const method = req.method ?? 'GET';
-		const path = url.pathname;
-		const auth = checkAuth(req.headers.authorization, this.config.tokens);
 		let correlationId: string = randomUUID();
 		const parsed: RouteContext['record'] = {};
-
 		let result: ApiResult;
 		try {
 			// Auth first, before routing: a bad token gets 401 whatever the path or method.
@@ -136,14 +160,26 @@ class Sandbox {
 					correlationId = id;
 				},
 				nowMs: () => this.config.now(),
+				takeMidwayFailure: () => this.midway.take(),
 			});
 		} catch (error) {
 			result = errorResult(error);
 		}
 		// Whatever was not read is drained, so clients never see a reset connection.
 		await drain(req);
+		return { result, correlationId, parsed, envelope: toEnvelope(result, correlationId) };
+	}
 
-		const envelope = toEnvelope(result, correlationId);
+	private async handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+		const started = process.hrtime.bigint();
+		const receivedAt = new Date(this.config.now()).toISOString();
+		const method = req.method ?? 'GET';
+		const path = url.pathname;
+		const auth = checkAuth(req.headers.authorization, this.config.tokens);
+		// Faults come before auth, like a proxy or rate limiter in front of the API.
+		const fault = this.faults.take(method, path);
+		const outcome = fault ? await this.injectFault(req, res, path, auth, fault) : await this.answer(req, res, path, auth);
+
 		const entry: RecordedRequest = {
 			seq: ++this.seq,
 			receivedAt,
@@ -153,18 +189,118 @@ class Sandbox {
 			contentType: req.headers['content-type'] ?? null,
 			headers: recordableHeaders(req),
 			auth,
-			...parsed,
-			correlationId,
-			status: result.status,
-			response: { status: result.status, correlationId, body: envelope },
+			...(fault ? { fault: fault.kind } : {}),
+			...outcome.parsed,
+			correlationId: outcome.correlationId,
+			status: outcome.wireStatus,
+			response: { status: outcome.envelope.status, correlationId: outcome.correlationId, body: outcome.envelope },
 			durationMs: Number(process.hrtime.bigint() - started) / 1e6,
 		};
 		this.state.requests.push(entry);
+		if (fault) {
+			this.faults.record({
+				at: this.config.now(),
+				method,
+				path,
+				kind: fault.kind,
+				...(outcome.wireStatus > 0 ? { status: outcome.wireStatus } : {}),
+				applied: outcome.applied,
+			});
+		}
+		// Recorded before answering, so a client that has its answer always finds the request logged.
+		outcome.send();
+		const faultNote = fault ? ` fault=${fault.kind}${outcome.applied ? ' (handled)' : ''}` : '';
 		this.config.log?.(
-			`${method} ${path} -> ${result.status} auth=${describeAuth(auth)} correlationId=${correlationId} (${entry.durationMs.toFixed(1)} ms)`,
+			`${method} ${path} -> ${outcome.wireStatus === 0 ? 'no response' : outcome.wireStatus}${faultNote} auth=${describeAuth(auth)} correlationId=${outcome.correlationId} (${entry.durationMs.toFixed(1)} ms)`,
 		);
-		sendJson(res, result.status, envelope, { 'X-Correlation-Id': correlationId, ...(result.headers ?? {}) });
 	}
+
+	private async answer(req: IncomingMessage, res: ServerResponse, path: string, auth: AuthOutcome): Promise<Outcome> {
+		const handled = await this.runRoute(req, path, auth);
+		const send = () =>
+			sendJson(res, handled.result.status, handled.envelope, {
+				'X-Correlation-Id': handled.correlationId,
+				...(handled.result.headers ?? {}),
+			});
+		return { ...handled, wireStatus: handled.result.status, applied: true, send };
+	}
+
+	private async injectFault(
+		req: IncomingMessage,
+		res: ServerResponse,
+		path: string,
+		auth: AuthOutcome,
+		rule: FaultRule,
+	): Promise<Outcome> {
+		if (rule.kind === 'delay') {
+			const stayed = await waitUnlessClientLeaves(res, rule.delayMs ?? 0);
+			if (stayed) return this.answer(req, res, path, auth);
+			// The client gave up during the delay: the request is not handled.
+			const correlationId = randomUUID();
+			const envelope = describedFault(0, correlationId, `client disconnected during an injected delay of ${rule.delayMs} ms; not handled`);
+			return { correlationId, parsed: {}, envelope, wireStatus: 0, applied: false, send: () => undefined };
+		}
+		const handled = rule.afterApply ? await this.runRoute(req, path, auth) : null;
+		const correlationId = handled?.correlationId ?? randomUUID();
+		const parsed = handled?.parsed ?? (await recordBodyUnhandled(req, this.config.maxJsonBodyBytes));
+		const wireStatus = faultStatus(rule) ?? 0;
+		const emptySuccess = toEnvelope({ status: 200, messages: [], errors: [] }, correlationId);
+		const send = () => sendFault(res, rule, correlationId, handled?.envelope ?? emptySuccess);
+		const envelope =
+			handled?.envelope ??
+			(rule.kind === 'status'
+				? faultEnvelope(rule, wireStatus, correlationId)
+				: describedFault(wireStatus, correlationId, `injected fault "${rule.kind}"; not handled`));
+		return { correlationId, parsed, envelope, wireStatus, applied: handled !== null, send };
+	}
+}
+
+interface Handled {
+	result: ApiResult;
+	correlationId: string;
+	parsed: RouteContext['record'];
+	envelope: Envelope;
+}
+
+interface Outcome {
+	correlationId: string;
+	parsed: RouteContext['record'];
+	/** The sandbox's own answer (see RecordedRequest.response). */
+	envelope: Envelope;
+	/** What the client received; 0 = no response. */
+	wireStatus: number;
+	applied: boolean;
+	/** Puts the answer (or the fault) on the wire. */
+	send(): void;
+}
+
+function describedFault(status: number, correlationId: string, description: string): Envelope {
+	return { status, correlationId, messages: [], errors: [`Sandbox: ${description}`] };
+}
+
+/** Resolves true after `ms`, or false as soon as the client closes the connection. */
+function waitUnlessClientLeaves(res: ServerResponse, ms: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const onClose = () => {
+			clearTimeout(timer);
+			resolve(false);
+		};
+		const timer = setTimeout(() => {
+			res.off('close', onClose);
+			resolve(true);
+		}, ms);
+		res.once('close', onClose);
+	});
+}
+
+/** A faulted, unhandled request still has its JSON body recorded, so tests can see what was sent. */
+async function recordBodyUnhandled(req: IncomingMessage, limit: number): Promise<RouteContext['record']> {
+	if (bodyKind(req.headers['content-type']) !== 'json') {
+		await drain(req);
+		return {};
+	}
+	const parsed = parseJsonBody(await readBody(req, limit), limit);
+	return parsed.ok ? { body: parsed.body } : { rawBody: parsed.rawText };
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
@@ -198,6 +334,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		failImport: (id, reason) => sandbox.forceImport(id, 'failed', reason ?? null),
 		completeImport: (id) => sandbox.forceImport(id, 'completed', null),
 		importStatus: (id) => sandbox.importStatus(id),
+		faults: {
+			add: (rules) => sandbox.faults.add(rules),
+			clear: () => sandbox.faults.clear(),
+			list: () => sandbox.faults.list(),
+			injected: sandbox.faults.injected,
+		},
+		failImportsMidway: (count = 1, reason) => {
+			sandbox.midway.arm(count, reason);
+			return sandbox.midway.status();
+		},
 		close: () =>
 			new Promise<void>((resolve, reject) => {
 				server.close((error) => (error ? reject(error) : resolve()));

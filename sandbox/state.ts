@@ -5,6 +5,7 @@
  */
 import type { AuthOutcome } from './auth';
 import type { Envelope } from './envelope';
+import type { FaultKind } from './faults';
 
 export type AttributeValue = string | number | boolean;
 export type SegmentMode = 'json' | 'file';
@@ -64,6 +65,8 @@ export interface ImportRecord {
 	warnings: string[];
 	/** Set by the failure/completion test hooks; overrides the time-based state. */
 	forced: { state: 'failed' | 'completed'; atMs: number; reason: string | null } | null;
+	/** Set when the import was created while midway failures were armed: it fails `afterMs` after the upload. */
+	midwayFailure?: { afterMs: number; reason: string } | null;
 }
 
 export interface RecordedFile {
@@ -80,6 +83,8 @@ export interface RecordedFile {
 
 export interface RecordedRequest {
 	seq: number;
+	/** Set when a fault was injected into this request (see sandbox/faults.ts). */
+	fault?: FaultKind;
 	receivedAt: string;
 	method: string;
 	path: string;
@@ -100,8 +105,15 @@ export interface RecordedRequest {
 	/** Parsed multipart/form-data request. */
 	multipart?: { fields: Record<string, string>; file: RecordedFile | null };
 	correlationId: string;
-	/** Response status (same as `response.status`). */
+	/**
+	 * Status the client received; 0 when it got no response (a 'drop' fault, or it disconnected
+	 * during a 'delay'). Same as `response.status` unless a fault was injected.
+	 */
 	status: number;
+	/**
+	 * The sandbox's own answer. After a fault: the handled request's envelope when the request was
+	 * handled (afterApply, delay), else the envelope a 'status' fault sent, or one describing the fault.
+	 */
 	response: { status: number; correlationId: string; body: Envelope };
 	durationMs: number;
 }

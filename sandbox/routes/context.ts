@@ -16,6 +16,8 @@ export interface RouteContext {
 	/** Replaces the response correlationId (multipart `correlation_id`). */
 	setCorrelationId(id: string): void;
 	nowMs(): number;
+	/** For a new file import: the reason it will fail midway, or null (see midwayFailures.ts). */
+	takeMidwayFailure(): string | null;
 }
 
 export type Route = (ctx: RouteContext) => Promise<ApiResult>;

@@ -7,11 +7,16 @@
  *   POST /__sandbox/reset                  clears all state
  *   POST /__sandbox/imports/:id/fail       body optional {"reason": "..."}; the import fails now
  *   POST /__sandbox/imports/:id/complete   the import completes now
+ *   GET|POST|DELETE /__sandbox/faults      fault rules (routes/controlFaults.ts)
+ *   POST /__sandbox/imports/fail-midway    the next N file imports fail midway
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseJsonBody, readBody } from '../body';
 import { sendJson } from '../envelope';
+import type { FaultInjector } from '../faults';
 import type { ImportStatus } from '../imports';
+import type { MidwayFailures } from '../midwayFailures';
+import { handleFaultsControl, handleMidwayControl } from './controlFaults';
 
 export const CONTROL_PREFIX = '/__sandbox';
 
@@ -19,6 +24,8 @@ export interface ControlActions {
 	dump(): unknown;
 	reset(): void;
 	forceImport(id: number, outcome: 'failed' | 'completed', reason: string | null): ImportStatus | null;
+	faults: FaultInjector;
+	midway: MidwayFailures;
 }
 
 export function isControlPath(path: string): boolean {
@@ -59,6 +66,14 @@ export async function handleControl(
 		req.resume();
 		actions.reset();
 		sendJson(res, 200, { ok: true });
+		return;
+	}
+	if (route === '/faults') {
+		await handleFaultsControl(req, res, actions.faults, actions.midway);
+		return;
+	}
+	if (route === '/imports/fail-midway') {
+		if (expect('POST')) await handleMidwayControl(req, res, actions.midway);
 		return;
 	}
 	const hook = /^\/imports\/(\d+)\/(fail|complete)$/.exec(route);

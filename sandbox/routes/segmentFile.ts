@@ -10,7 +10,7 @@ import { MAX_FILE_BYTES } from '../config';
 import { ApiError, missingFields, ok, type ApiResult } from '../envelope';
 import { analyseRows, rowErrorMessages, type AnalysedImport } from '../fileImport';
 import { ALLOWED_EXTENSIONS, extensionOf, FileFormatError, fileKindOf, readRows } from '../fileFormats';
-import { pendingPhaseMs } from '../imports';
+import { midwayFailureMs, pendingPhaseMs } from '../imports';
 import { parseMultipart } from '../multipart';
 import { getOrCreateUser, upsertSegment, type ImportRecord, type RecordedFile } from '../state';
 import { checkTag, isMissing, parseTextSourceType, throwIfErrors } from '../validation';
@@ -108,6 +108,11 @@ export async function createSegmentFromFile(ctx: RouteContext): Promise<ApiResul
 		warnings: details,
 		forced: null,
 	};
+	// An import with no accepted users fails anyway, so it does not use up a midway failure.
+	const midwayReason = analysed.userIds.length > 0 ? ctx.takeMidwayFailure() : null;
+	if (midwayReason !== null) {
+		record.midwayFailure = { afterMs: midwayFailureMs(ctx.config.importDurationMs), reason: midwayReason };
+	}
 	ctx.state.imports.set(id, record);
 
 	// An import whose every row was rejected fails and leaves the segment as it was.

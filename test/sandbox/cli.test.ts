@@ -2,32 +2,7 @@
  * `npm run sandbox` (tsx sandbox/cli.ts): starts, prints how to configure the credential,
  * answers, and exits cleanly on SIGTERM / SIGINT.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
-
-const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-
-function startCli(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-	const child = spawn(TSX, ['sandbox/cli.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-	let output = '';
-	return new Promise((resolve, reject) => {
-		const onData = (chunk: Buffer) => {
-			output += chunk.toString();
-			const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-			if (match) resolve({ child, url: match[1], output: () => output });
-		};
-		child.stdout!.on('data', onData);
-		child.stderr!.on('data', (chunk: Buffer) => {
-			output += chunk.toString();
-		});
-		child.on('exit', (code) => reject(new Error(`cli exited early (${code}): ${output}`)));
-	});
-}
-
-function exitCode(child: ChildProcess): Promise<number | null> {
-	return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-}
+import { exitCode, startCli } from './cliProcess';
 
 describe('sandbox CLI', () => {
 	it('reads FANPASS_SANDBOX_PORT/TOKENS, prints the credential settings, answers, and stops on SIGTERM', async () => {
