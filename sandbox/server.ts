@@ -89,6 +89,8 @@ function describeAuth(auth: { present: boolean; valid: boolean }): string {
 class Sandbox {
 	readonly state: SandboxState;
 	readonly faults = new FaultInjector();
+	/** Bumped by reset(), so that requests straddling a reset are not recorded into the new state. */
+	private generation = 0;
 	readonly midway = new MidwayFailures();
 	private seq = 0;
 
@@ -104,6 +106,7 @@ class Sandbox {
 		this.faults.clear();
 		this.midway.arm(0);
 		this.seq = 0;
+		this.generation++;
 	}
 
 	importStatus(id: number): ImportStatus | null {
@@ -172,6 +175,7 @@ class Sandbox {
 
 	private async handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
 		const started = process.hrtime.bigint();
+		const generation = this.generation;
 		const receivedAt = new Date(this.config.now()).toISOString();
 		const method = req.method ?? 'GET';
 		const path = url.pathname;
@@ -179,6 +183,12 @@ class Sandbox {
 		// Faults come before auth, like a proxy or rate limiter in front of the API.
 		const fault = this.faults.take(method, path);
 		const outcome = fault ? await this.injectFault(req, res, path, auth, fault) : await this.answer(req, res, path, auth);
+		if (generation !== this.generation) {
+			// Received before a reset and finished after it (e.g. a delayed request whose client gave
+			// up): it belongs to the state that was reset, so it must not show up in the new one.
+			outcome.send();
+			return;
+		}
 
 		const entry: RecordedRequest = {
 			seq: ++this.seq,

@@ -23,6 +23,7 @@ export interface FanPassRun {
 	token?: string;
 	baseUrl?: string;
 	binaryMode?: RunNodeOptions['binaryMode'];
+	abortSignal?: AbortSignal;
 }
 
 export async function runFanPass(sandbox: SandboxHandle, run: FanPassRun) {
@@ -34,6 +35,7 @@ export async function runFanPass(sandbox: SandboxHandle, run: FanPassRun) {
 		items: run.items,
 		continueOnFail: run.continueOnFail,
 		binaryMode: run.binaryMode,
+		abortSignal: run.abortSignal,
 	});
 }
 

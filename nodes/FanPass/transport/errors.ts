@@ -20,9 +20,15 @@ export interface FailedRequest {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function retryNote(request: FailedRequest): string {
-	if (request.attempts <= 1) return '';
-	const why = request.gaveUpBecause ? `; ${request.gaveUpBecause}` : '';
-	return ` after ${request.attempts} attempts over ${seconds(request.elapsedMs)}${why}`;
+	const attempts = request.attempts > 1 ? ` after ${request.attempts} attempts over ${seconds(request.elapsedMs)}` : '';
+	return `${attempts}${request.gaveUpBecause ? `; ${request.gaveUpBecause}` : ''}`;
+}
+
+/** How the first words read for a status that is FanPass's (or its gateway's) trouble, not the request's. */
+function transientLabel(statusCode: number): string | undefined {
+	if (statusCode === 429) return 'FanPass kept rate-limiting the request';
+	if (statusCode >= 500) return statusCode === 500 ? 'FanPass failed' : 'FanPass was unavailable';
+	return undefined;
 }
 
 const RETRY_ADVICE =
@@ -34,7 +40,6 @@ export function apiError(
 	request: FailedRequest,
 	statusCode: number,
 	envelope: FanPassEnvelope,
-	retried: boolean,
 ): NodeApiError {
 	const fanPassText = envelope.errors.join('; ') || `HTTP ${statusCode}`;
 	const trace = envelope.correlationId ? ` (correlationId ${envelope.correlationId})` : '';
@@ -43,8 +48,8 @@ export function apiError(
 	if (statusCode === 401) {
 		message = UNAUTHORIZED_HINT;
 		description = `FanPass said: ${fanPassText}${trace}`;
-	} else if (retried) {
-		message = `${statusCode === 429 ? 'FanPass kept rate-limiting the request' : 'FanPass was unavailable'} (HTTP ${statusCode})${retryNote(request)}`;
+	} else if (transientLabel(statusCode)) {
+		message = `${transientLabel(statusCode)} (HTTP ${statusCode})${retryNote(request)}`;
 		description = `FanPass said: ${fanPassText}${trace}. ${RETRY_ADVICE}`;
 	}
 	const error = new NodeApiError(

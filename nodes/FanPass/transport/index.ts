@@ -108,9 +108,9 @@ export async function fanPassRequest(
 			outcome.kind === 'network'
 				? isRetryableNetworkCode(outcome.code, outcome.detail)
 				: isRetryableStatus(outcome.statusCode);
-		if (!retryable || policy.maxRetries === 0) return settle(context, outcome, failed(attempt), policy, false);
+		if (!retryable || policy.maxRetries === 0) return settle(context, outcome, failed(attempt), policy);
 		if (attempt > policy.maxRetries) {
-			return settle(context, outcome, failed(attempt, `Max Retries is ${policy.maxRetries}`), policy, true);
+			return settle(context, outcome, failed(attempt, `Max Retries is ${policy.maxRetries}`), policy);
 		}
 		const retryAfterMs = outcome.kind === 'response' ? parseRetryAfter(outcome.headers['retry-after']) : undefined;
 		const delay = retryDelayMs(attempt, policy, retryAfterMs);
@@ -119,7 +119,7 @@ export async function fanPassRequest(
 				retryAfterMs !== undefined
 					? `FanPass asked to wait ${(retryAfterMs / 1000).toFixed(0)} s more (Retry-After), beyond the Max Retry Wait of ${policy.maxTotalWaitMs / 1000} s`
 					: `the next wait would pass the Max Retry Wait of ${policy.maxTotalWaitMs / 1000} s`;
-			return settle(context, outcome, failed(attempt, reason), policy, true);
+			return settle(context, outcome, failed(attempt, reason), policy);
 		}
 		if (outcome.kind === 'response' && outcome.statusCode === 429) gate.closeFor(delay);
 		context.logger.warn(
@@ -169,13 +169,12 @@ function settle(
 	outcome: Attempt,
 	request: FailedRequest,
 	policy: RetryPolicy,
-	retried: boolean,
 ): FanPassEnvelope {
 	if (outcome.kind === 'network') throw networkError(context, request, outcome.code, outcome.detail, policy.timeoutMs);
 	const envelope = parseEnvelope(outcome.body);
 	if (!envelope) throw notEnvelopeError(context, request, outcome.statusCode, outcome.statusMessage, outcome.body);
 	if (outcome.statusCode < 200 || outcome.statusCode > 299) {
-		throw apiError(context, request, outcome.statusCode, envelope, retried);
+		throw apiError(context, request, outcome.statusCode, envelope);
 	}
 	return envelope;
 }
