@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { SandboxHandle } from '../../sandbox/server';
 import type { InputItem, RunNodeResult } from '../harness';
-import { items, runFanPass, startTestSandbox } from './fixtures';
+import { items, runFanPass, startTestSandbox, updateParameters, upsertParameters } from './fixtures';
 
 /**
  * Bad input across every action, as a table. Each row that is an error is run twice:
@@ -13,17 +13,7 @@ import { items, runFanPass, startTestSandbox } from './fixtures';
  * Rows with `behaviour` document what happens to input that is odd but usable.
  */
 
-const upsert = (overrides: IDataObject = {}): IDataObject => ({
-	resource: 'segment',
-	operation: 'upsert',
-	title: 'Fans',
-	tag: '={{ $json.tag ?? "fans" }}',
-	sourceType: 0,
-	userIdSource: 'items',
-	userId: '={{ $json.user_id }}',
-	options: {},
-	...overrides,
-});
+const upsert = upsertParameters;
 const list = (userIdList: string): IDataObject => upsert({ userIdSource: 'list', userIdList, tag: 'fans' });
 const upload = (overrides: IDataObject = {}): IDataObject => ({
 	resource: 'segment',
@@ -45,15 +35,7 @@ const waitFor = (importId: string): IDataObject => ({
 	options: { pollInterval: 0.05, maxWait: 2 },
 });
 const status = (importId: string): IDataObject => ({ resource: 'segment', operation: 'getImportStatus', importId });
-const update = (overrides: IDataObject = {}): IDataObject => ({
-	resource: 'user',
-	operation: 'update',
-	userId: '={{ $json.user_id }}',
-	propertiesInput: 'json',
-	propertiesJson: '={{ JSON.stringify($json.props) }}',
-	options: {},
-	...overrides,
-});
+const update = updateParameters;
 
 const file = (fileName: string, data: Buffer | string, mimeType: string, json: IDataObject = {}): InputItem => ({
 	json,

@@ -1,8 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { SandboxHandle } from '../../sandbox/server';
-import { GOOD_TOKEN, items, requestsTo, runFanPass } from './fixtures';
-import { startSandbox } from '../../sandbox/server';
+import { startSandbox, type SandboxHandle } from '../../sandbox/server';
+import { GOOD_TOKEN, items, requestsTo, runFanPass, updateParameters, upsertParameters } from './fixtures';
 
 /**
  * The sandbox misbehaves on demand (sandbox/faults.ts) and the node must get the data there
@@ -14,27 +13,10 @@ const SEGMENTS = '/api/v1/segments';
 const UPDATE = '/api/v1/update_user';
 const fast = { retryDelay: 0.05 };
 
-const upsert = (requestOptions: IDataObject = fast, overrides: IDataObject = {}): IDataObject => ({
-	resource: 'segment',
-	operation: 'upsert',
-	title: 'Fans',
-	tag: '={{ $json.tag ?? "fans" }}',
-	sourceType: 0,
-	userIdSource: 'items',
-	userId: '={{ $json.user_id }}',
-	options: {},
-	requestOptions,
-	...overrides,
-});
-const update = (requestOptions: IDataObject = fast, options: IDataObject = {}): IDataObject => ({
-	resource: 'user',
-	operation: 'update',
-	userId: '={{ $json.user_id }}',
-	propertiesInput: 'json',
-	propertiesJson: '={{ JSON.stringify($json.props) }}',
-	options,
-	requestOptions,
-});
+const upsert = (requestOptions: IDataObject = fast, overrides: IDataObject = {}): IDataObject =>
+	upsertParameters({ requestOptions, ...overrides });
+const update = (requestOptions: IDataObject = fast, options: IDataObject = {}): IDataObject =>
+	updateParameters({ requestOptions, options });
 
 const fans = (count: number, tag = 'fans') => items(...Array.from({ length: count }, (_, i) => ({ user_id: `u${i}`, tag })));
 

@@ -45,3 +45,27 @@ export function requestsTo(sandbox: SandboxHandle, path: string) {
 }
 
 export const items = (...jsons: IDataObject[]): InputItem[] => jsons.map((json) => ({ json }));
+
+/** Segment → Upsert with IDs from `user_id` and the tag from `tag` (default "fans"). */
+export const upsertParameters = (overrides: IDataObject = {}): IDataObject => ({
+	resource: 'segment',
+	operation: 'upsert',
+	title: 'Fans',
+	tag: '={{ $json.tag ?? "fans" }}',
+	sourceType: 0,
+	userIdSource: 'items',
+	userId: '={{ $json.user_id }}',
+	options: {},
+	...overrides,
+});
+
+/** User → Update with the user from `user_id` and the properties from `props`. */
+export const updateParameters = (overrides: IDataObject = {}): IDataObject => ({
+	resource: 'user',
+	operation: 'update',
+	userId: '={{ $json.user_id }}',
+	propertiesInput: 'json',
+	propertiesJson: '={{ JSON.stringify($json.props) }}',
+	options: {},
+	...overrides,
+});

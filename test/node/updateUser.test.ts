@@ -2,19 +2,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { SandboxHandle } from '../../sandbox/server';
-import { BAD_TOKEN, items, requestsTo, runFanPass, startTestSandbox } from './fixtures';
+import { BAD_TOKEN, items, requestsTo, runFanPass, startTestSandbox, updateParameters } from './fixtures';
 
 const UPDATE = '/api/v1/update_user';
 
-const update = (overrides: Record<string, unknown> = {}) => ({
-	resource: 'user',
-	operation: 'update',
-	userId: '={{ $json.user_id }}',
-	propertiesInput: 'json',
-	propertiesJson: '={{ JSON.stringify($json.props) }}',
-	options: {},
-	...overrides,
-});
+const update = updateParameters;
 
 describe('User → Update, over HTTP against the sandbox', () => {
 	let sandbox: SandboxHandle;
