@@ -55,6 +55,7 @@ export class FanPass implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
+				description: 'The kind of FanReach data to write',
 				options: [
 					{ name: 'Segment', value: 'segment', description: 'Imported Segments: lists of user IDs for targeting' },
 					{ name: 'User', value: 'user', description: 'User Model Attributes on a user\'s record' },
