@@ -52,17 +52,28 @@ export interface LintFinding {
 	severity: 'error' | 'warning';
 }
 
+interface NodesBasePlugin extends ESLint.Plugin {
+	configs: { community: { rules: Linter.RulesRecord } };
+}
+
 /**
  * The config n8n's package scanner (@n8n/scan-community-package, `analyzePackage`) lints a
  * tarball with: the community-nodes plugin's recommended rules plus `no-console`, on every
- * `**\/*.js` and on package.json (parsed by the TypeScript parser). Plus this repo's stricter
- * runtime-imports rule.
+ * `**\/*.js` and on package.json (parsed by the TypeScript parser), and the package.json rules
+ * of eslint-plugin-n8n-nodes-base. Plus this repo's stricter runtime-imports rule.
  */
 async function scanConfig(): Promise<Linter.Config[]> {
 	const { n8nCommunityNodesPlugin } = await import('@n8n/eslint-plugin-community-nodes');
+	// The plugin decides at load time, from NODE_ENV, which AST shape a package.json has; with
+	// NODE_ENV=test (as under jest) its package.json rules silently match nothing.
+	if (process.env.NODE_ENV === 'test') delete process.env.NODE_ENV;
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const nodesBase = require('eslint-plugin-n8n-nodes-base') as NodesBasePlugin;
 	return [
 		n8nCommunityNodesPlugin.configs.recommended as Linter.Config,
 		{ rules: { 'no-console': 'error' } },
+		{ plugins: { 'n8n-nodes-base': nodesBase } },
+		{ files: ['package.json'], rules: { ...nodesBase.configs.community.rules } },
 		{ files: ['**/*.json'], languageOptions: { parser: typescriptParser as Linter.Parser } },
 		{
 			files: ['**/*.js'],

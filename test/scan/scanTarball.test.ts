@@ -90,7 +90,8 @@ describe('scripts/scan-tarball.ts on an extracted package tree', () => {
 		write('dist/test/upsert.test.js', '"use strict";');
 		write('sandbox/server.js', '"use strict";');
 		const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-		write('package.json', JSON.stringify({ ...manifest, dependencies: { busboy: '^1.6.0' } }, null, 2));
+		const keywords = (manifest.keywords as string[]).filter((keyword) => keyword !== 'n8n-community-node-package');
+		write('package.json', JSON.stringify({ ...manifest, keywords, dependencies: { busboy: '^1.6.0' } }, null, 2));
 		fs.rmSync(path.join(dir, 'LICENSE'));
 
 		const report = scan(dir);
@@ -118,6 +119,9 @@ describe('scripts/scan-tarball.ts on an extracted package tree', () => {
 			expect.stringContaining("'fs' is not available"),
 			expect.stringContaining("'busboy' is not available"),
 		]);
-		expect(report.lint.some((finding) => finding.file === 'package.json' && finding.rule === '@n8n/community-nodes/no-runtime-dependencies')).toBe(true);
+		const manifestRules = report.lint.filter((finding) => finding.file === 'package.json').map((finding) => finding.rule);
+		expect(manifestRules).toEqual(
+			expect.arrayContaining(['@n8n/community-nodes/no-runtime-dependencies', 'n8n-nodes-base/community-package-json-keywords-without-official-tag']),
+		);
 	});
 });
