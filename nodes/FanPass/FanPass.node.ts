@@ -35,10 +35,18 @@ export class FanPass implements INodeType {
 		icon: { light: 'file:../../icons/fanpass.svg', dark: 'file:../../icons/fanpass.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + " " + $parameter["resource"] }}',
+		subtitle:
+			'={{ ({ "segment:upsert": "Upsert a segment", "segment:uploadFile": "Upload a segment file", "segment:waitForImport": "Wait for an import", "segment:getImportStatus": "Get an import\'s status", "user:update": "Update a user" })[$parameter["resource"] + ":" + $parameter["operation"]] }}',
 		description: 'Push Imported Segments and User Model Attributes into FanReach with the FanPass API',
 		defaults: { name: 'FanPass' },
-		usableAsTool: true,
+		// An agent only sees the tool description, so the tool variant's starting text (used when
+		// "Tool Description" is set manually) spells out what an agent must not get wrong.
+		usableAsTool: {
+			replacements: {
+				description:
+					'Manage FanReach audiences with the FanPass API. Segment Upsert replaces all members of the segment named by its tag (rinse and replace): always send the complete list of user IDs, as IDs left out are removed. User Update sets attributes (names up to 24 characters, values up to 36) on the listed users.',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'fanPassApi', required: true }],
@@ -48,6 +56,7 @@ export class FanPass implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
+				description: 'The kind of FanReach data to write',
 				options: [
 					{ name: 'Segment', value: 'segment', description: 'Imported Segments: lists of user IDs for targeting' },
 					{ name: 'User', value: 'user', description: 'User Model Attributes on a user\'s record' },

@@ -10,12 +10,13 @@ export const segmentOperations: INodeProperties[] = [
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
+		description: 'What to do with Imported Segments',
 		displayOptions: { show: { resource: ['segment'] } },
 		options: [
 			{
 				name: 'Get Import Status',
 				value: 'getImportStatus',
-				action: 'Get the status of a segment import',
+				action: "Get an import's status",
 				description: 'Read the progress of a file import once, without waiting',
 			},
 			{
@@ -35,7 +36,7 @@ export const segmentOperations: INodeProperties[] = [
 			{
 				name: 'Wait for Import',
 				value: 'waitForImport',
-				action: 'Wait for a segment import to finish',
+				action: 'Wait for an import',
 				description: 'Poll a file import until it is completed or failed',
 			},
 		],
@@ -77,6 +78,7 @@ export const segmentUpsertFields: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. seasonTicketHolders2026',
+		hint: 'Letters and digits only. Reusing a tag replaces that segment\'s members.',
 		description:
 			'Unique key of the segment: letters and digits only, no spaces. An existing tag has its members replaced; a new one is created. Items may give different tags (one request per tag).',
 		displayOptions: showFor(['upsert', 'uploadFile']),
@@ -108,6 +110,7 @@ export const segmentUpsertFields: INodeProperties[] = [
 			},
 		],
 		default: 'items',
+		description: 'Where the members of the segment come from',
 		displayOptions: showFor(['upsert']),
 	},
 	{
@@ -130,7 +133,7 @@ export const segmentUpsertFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. 12345, 54321, 56435',
 		hint: 'Separate IDs with commas or new lines, or use an expression that returns an array',
-		description: 'The members of the segment',
+		description: 'The complete member list of the segment: IDs not in it are removed from the segment',
 		displayOptions: { show: { resource: ['segment'], operation: ['upsert'], userIdSource: ['list'] } },
 	},
 	{

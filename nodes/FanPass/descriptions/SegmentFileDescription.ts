@@ -30,10 +30,11 @@ export const waitOptions = (extraShow?: IDisplayOptions['show']): INodePropertie
 			name: 'onFailed',
 			type: 'options',
 			options: [
-				{ name: 'Stop With an Error', value: 'error' },
+				{ name: 'Stop With an Error', value: 'error', description: 'Fail the node with FanPass\'s reason' },
 				{ name: 'Output the Status', value: 'output', description: 'Continue with state "failed" in the output' },
 			],
 			default: 'error',
+			description: 'What to do when FanPass reports the import as failed',
 			displayOptions,
 		},
 		{
@@ -41,7 +42,7 @@ export const waitOptions = (extraShow?: IDisplayOptions['show']): INodePropertie
 			name: 'onTimeout',
 			type: 'options',
 			options: [
-				{ name: 'Stop With an Error', value: 'error' },
+				{ name: 'Stop With an Error', value: 'error', description: 'Fail the node, saying how far the import got' },
 				{
 					name: 'Output the Status',
 					value: 'output',
@@ -49,6 +50,7 @@ export const waitOptions = (extraShow?: IDisplayOptions['show']): INodePropertie
 				},
 			],
 			default: 'error',
+			description: 'What to do when the import has not finished within Max Wait',
 			displayOptions,
 		},
 	];
@@ -69,6 +71,7 @@ export const segmentFileFields: INodeProperties[] = [
 			},
 		],
 		default: 'binary',
+		description: 'Where the file comes from',
 		displayOptions: forUpload,
 	},
 	{
@@ -107,8 +110,22 @@ export const segmentFileFields: INodeProperties[] = [
 				displayName: 'Column',
 				name: 'column',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. loyalty_tier' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'e.g. {{ $json.tier }}' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. loyalty_tier',
+						description: 'Column header: a platform user property or a registered custom attribute',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. {{ $json.tier }}',
+						description: 'The cell value for each item, usually an expression',
+					},
 				],
 			},
 		],

@@ -8,6 +8,7 @@ export const userOperations: INodeProperties[] = [
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
+		description: 'What to do with users\' User Model Attributes',
 		displayOptions: { show: { resource: ['user'] } },
 		options: [
 			{
@@ -44,6 +45,7 @@ export const userUpdateFields: INodeProperties[] = [
 			{ name: 'JSON', value: 'json', description: 'An object of name/value pairs, e.g. {{ $json.attributes }}' },
 		],
 		default: 'fields',
+		description: 'How to give the property names and values',
 		displayOptions: showForUpdate,
 	},
 	{
@@ -87,6 +89,7 @@ export const userUpdateFields: INodeProperties[] = [
 		type: 'json',
 		required: true,
 		default: '{\n  "loyalty_tier": "gold"\n}',
+		hint: 'For example {{ $json.attributes }}, or a literal object',
 		description:
 			'An object of property names and values. Values must be text, numbers or true/false; nested objects and lists are refused.',
 		displayOptions: { show: { resource: ['user'], operation: ['update'], propertiesInput: ['json'] } },
