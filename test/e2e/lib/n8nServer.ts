@@ -128,7 +128,8 @@ export async function startN8nServer(options: N8nServerOptions): Promise<N8nServ
 			const health = await fetch(`${url}/healthz`);
 			if (health.ok) {
 				const settings = await call(url, 'GET', '/rest/settings', undefined, undefined);
-				if (settings.status === 200) break;
+				// while starting up, n8n answers every path 200 with the JSON string "n8n is starting up. Please wait"
+				if (settings.status === 200 && typeof settings.body === 'object' && settings.body !== null) break;
 			}
 		} catch {
 			/* not listening yet */

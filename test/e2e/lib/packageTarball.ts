@@ -14,10 +14,10 @@ export interface Tarball {
 	fileCount: number;
 }
 
-/** `npm run build` (unless skipBuild) and `npm pack` into .cache/e2e/pack/. */
-export function buildAndPack(options: { skipBuild?: boolean } = {}): Tarball {
+/** `npm run build` (unless skipBuild) and `npm pack` into packDir (default .cache/e2e/pack/). */
+export function buildAndPack(options: { skipBuild?: boolean; packDir?: string } = {}): Tarball {
 	if (!options.skipBuild) runOrThrow('npm run build', 'npm', ['run', 'build', '--silent']);
-	const packDir = path.join(ROOT, '.cache', 'e2e', 'pack');
+	const packDir = options.packDir ?? path.join(ROOT, '.cache', 'e2e', 'pack');
 	fs.rmSync(packDir, { recursive: true, force: true });
 	fs.mkdirSync(packDir, { recursive: true });
 	const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: ROOT, encoding: 'utf8' });
