@@ -25,11 +25,13 @@ import { Checks } from './lib/checks';
 import { N8nCli, readWorkflows, type WorkflowJson } from './lib/n8nCli';
 import { ensureN8n, versionsFromEnv } from './lib/n8nInstall';
 import { buildAndPack, installTarball, PACKAGE_NAME, scratchUserFolder, type Tarball } from './lib/packageTarball';
+import { startN8nServer, type N8nServer } from './lib/n8nServer';
 import { installExitHandlers, ROOT, secs, stopAll } from './lib/processes';
 import { SANDBOX_TOKEN, startSandboxProcess, type SandboxProcess } from './lib/sandboxProcess';
 import { summariseItems, summariseState } from './lib/summary';
 import type { ExecutionRecord, SuiteContext } from './suites/context';
 import { badToken } from './suites/badToken';
+import { credentialTest } from './suites/credentialTest';
 import { crmTierSegments, csvUploadAndWait, loyaltyUserAttributes } from './suites/examples';
 
 const VERBOSE = process.env.N8N_E2E_VERBOSE === '1';
@@ -42,6 +44,8 @@ const suites: Array<[string, (ctx: SuiteContext) => Promise<void>]> = [
 	['example: loyalty → Update User', loyaltyUserAttributes],
 	['example: CSV → Upload File → Wait for Import', csvUploadAndWait],
 	['edge case: bad token', badToken],
+	// from here on n8n runs as a server on the same user folder (no more `n8n execute`: one process on the SQLite file)
+	["credential Test through n8n's REST API", credentialTest],
 ];
 
 const redact = (text: string) => text.split(BAD_TOKEN).join('<bad-token>');
@@ -77,6 +81,7 @@ async function runVersion(version: string, tarball: Tarball, sandbox: SandboxPro
 	timings.imports = Date.now() - t0;
 
 	const records: ExecutionRecord[] = [];
+	let server: Promise<N8nServer> | undefined;
 	const ctx: SuiteContext = {
 		install,
 		userFolder,
@@ -86,6 +91,14 @@ async function runVersion(version: string, tarball: Tarball, sandbox: SandboxPro
 		workflows,
 		secrets: [BAD_TOKEN],
 		credentialIds,
+		server: () => {
+			server ??= startN8nServer({ install, userFolder, verbose: VERBOSE }).then((started) => {
+				timings['n8n start (until logged in)'] = started.startupMs;
+				console.log(`    n8n server on ${started.url} (ready and logged in after ${secs(started.startupMs)})`);
+				return started;
+			});
+			return server;
+		},
 		execute: async (id) => {
 			const workflow = workflows.get(id);
 			if (!workflow) throw new Error(`no workflow with id ${id} in examples/ or test/e2e/workflows/`);
@@ -112,6 +125,7 @@ async function runVersion(version: string, tarball: Tarball, sandbox: SandboxPro
 		timings[name] = Date.now() - t0;
 	}
 
+	if (server) await (await server.catch(() => undefined))?.stop();
 	if (process.env.N8N_E2E_KEEP === '1') console.log(`scratch N8N_USER_FOLDER kept: ${userFolder}`);
 	else fs.rmSync(userFolder, { recursive: true, force: true });
 	return { timings, records };

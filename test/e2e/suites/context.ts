@@ -2,6 +2,7 @@
 import type { Checks } from '../lib/checks';
 import type { Execution, N8nCli, WorkflowJson } from '../lib/n8nCli';
 import type { N8nInstall } from '../lib/n8nInstall';
+import type { N8nServer } from '../lib/n8nServer';
 import type { SandboxProcess, SandboxState } from '../lib/sandboxProcess';
 
 export interface ExecutionRecord {
@@ -27,6 +28,8 @@ export interface SuiteContext {
 	execute: (id: string) => Promise<ExecutionRecord>;
 	/** strings that must never be printed */
 	secrets: string[];
+	/** `n8n start` on the same user folder, started on first use (after the CLI suites), stopped after the version's suites */
+	server: () => Promise<N8nServer>;
 	/** the good token's credential id, and the bad token's */
 	credentialIds: { good: string; bad: string };
 }
