@@ -22,15 +22,19 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Checks } from './lib/checks';
+import { fileAccessEnv, pointAtFiles, stageExampleFiles } from './lib/exampleFiles';
 import { N8nCli, readWorkflows, type WorkflowJson } from './lib/n8nCli';
 import { ensureN8n, versionsFromEnv } from './lib/n8nInstall';
 import { buildAndPack, installTarball, PACKAGE_NAME, scratchUserFolder, type Tarball } from './lib/packageTarball';
+import { startN8nServer, type N8nServer } from './lib/n8nServer';
 import { installExitHandlers, ROOT, secs, stopAll } from './lib/processes';
 import { SANDBOX_TOKEN, startSandboxProcess, type SandboxProcess } from './lib/sandboxProcess';
 import { summariseItems, summariseState } from './lib/summary';
 import type { ExecutionRecord, SuiteContext } from './suites/context';
 import { badToken } from './suites/badToken';
-import { crmTierSegments, csvUploadAndWait, loyaltyUserAttributes } from './suites/examples';
+import { aggregation, continueRegularOutput, continueUsingErrorOutput } from './suites/edgeCases';
+import { credentialTest } from './suites/credentialTest';
+import { crmTierSegments, csvUploadAndWait, fileFromDisk, loyaltyUserAttributes, scheduledRefresh } from './suites/examples';
 
 const VERBOSE = process.env.N8N_E2E_VERBOSE === '1';
 /** Not accepted by the sandbox; random so that it cannot match a configured token by accident. */
@@ -41,7 +45,14 @@ const suites: Array<[string, (ctx: SuiteContext) => Promise<void>]> = [
 	['example: CRM tiers → Upsert Segment', crmTierSegments],
 	['example: loyalty → Update User', loyaltyUserAttributes],
 	['example: CSV → Upload File → Wait for Import', csvUploadAndWait],
+	['example: file from disk → Upload File → Wait for Import', fileFromDisk],
+	['example: scheduled segment refresh', scheduledRefresh],
+	['edge case: continue (using error output)', continueUsingErrorOutput],
+	['edge case: continue (regular output)', continueRegularOutput],
+	['edge case: aggregation into one request', aggregation],
 	['edge case: bad token', badToken],
+	// from here on n8n runs as a server on the same user folder (no more `n8n execute`: one process on the SQLite file)
+	["credential Test through n8n's REST API", credentialTest],
 ];
 
 const redact = (text: string) => text.split(BAD_TOKEN).join('<bad-token>');
@@ -63,20 +74,23 @@ async function runVersion(version: string, tarball: Tarball, sandbox: SandboxPro
 	timings.packageInstall = Date.now() - t0;
 
 	t0 = Date.now();
-	const cli = new N8nCli(install, userFolder, { secrets: [BAD_TOKEN], verbose: VERBOSE });
+	const filesDir = stageExampleFiles(userFolder);
+	const env = fileAccessEnv(filesDir);
+	const cli = new N8nCli(install, userFolder, { secrets: [BAD_TOKEN], verbose: VERBOSE, env });
 	const credentialIds = { good: 'fanpass-sandbox', bad: 'fanpass-bad-token' };
 	const importCredentials = await cli.importCredentials([
 		{ id: credentialIds.good, name: 'FanPass Sandbox', type: 'fanPassApi', data: { apiToken: SANDBOX_TOKEN, baseUrl: sandbox.url } },
 		{ id: credentialIds.bad, name: 'FanPass Bad Token', type: 'fanPassApi', data: { apiToken: BAD_TOKEN, baseUrl: sandbox.url } },
 	]);
 	checks.check('n8n import:credentials', importCredentials.code === 0, redact(importCredentials.stderr || importCredentials.stdout));
-	const workflowList: WorkflowJson[] = [...readWorkflows(path.join(ROOT, 'examples')), ...readWorkflows(path.join(__dirname, 'workflows'))];
+	const workflowList: WorkflowJson[] = pointAtFiles([...readWorkflows(path.join(ROOT, 'examples')), ...readWorkflows(path.join(__dirname, 'workflows'))], filesDir);
 	const workflows = new Map(workflowList.map((w) => [w.id, w]));
 	const importWorkflows = await cli.importWorkflows(workflowList);
 	checks.check(`n8n import:workflow (${workflowList.length} workflows)`, importWorkflows.code === 0, importWorkflows.stderr || importWorkflows.stdout);
 	timings.imports = Date.now() - t0;
 
 	const records: ExecutionRecord[] = [];
+	let server: Promise<N8nServer> | undefined;
 	const ctx: SuiteContext = {
 		install,
 		userFolder,
@@ -86,11 +100,20 @@ async function runVersion(version: string, tarball: Tarball, sandbox: SandboxPro
 		workflows,
 		secrets: [BAD_TOKEN],
 		credentialIds,
-		execute: async (id) => {
+		server: () => {
+			server ??= startN8nServer({ install, userFolder, verbose: VERBOSE, env }).then((started) => {
+				timings['n8n start (until logged in)'] = started.startupMs;
+				console.log(`    n8n server on ${started.url} (ready and logged in after ${secs(started.startupMs)})`);
+				return started;
+			});
+			return server;
+		},
+		filesDir,
+		execute: async (id, options = {}) => {
 			const workflow = workflows.get(id);
 			if (!workflow) throw new Error(`no workflow with id ${id} in examples/ or test/e2e/workflows/`);
 			console.log(`  ▶ ${workflow.name}  (n8n execute --id=${id} --rawOutput)`);
-			await sandbox.reset();
+			if (options.reset !== false) await sandbox.reset();
 			const execution = await cli.execute(id);
 			const state = await sandbox.state();
 			const last = workflow.nodes[workflow.nodes.length - 1].name;
@@ -112,6 +135,7 @@ async function runVersion(version: string, tarball: Tarball, sandbox: SandboxPro
 		timings[name] = Date.now() - t0;
 	}
 
+	if (server) await (await server.catch(() => undefined))?.stop();
 	if (process.env.N8N_E2E_KEEP === '1') console.log(`scratch N8N_USER_FOLDER kept: ${userFolder}`);
 	else fs.rmSync(userFolder, { recursive: true, force: true });
 	return { timings, records };

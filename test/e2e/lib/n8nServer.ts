@@ -119,7 +119,8 @@ export async function startN8nServer(options: N8nServerOptions): Promise<N8nServ
 		throw new Error(`n8n ${options.install.version} server: ${why}\n--- n8n log (last 40 lines) ---\n${log.slice(-40).join('\n')}`);
 	};
 
-	// /healthz answers as soon as the HTTP server listens; the REST API (settings) once n8n is fully up
+	// /healthz answers as soon as the HTTP server listens; while 1.x migrates its DB, every path answers
+	// 200 "n8n is starting up. Please wait" (text): ready means /rest/settings answers JSON
 	const deadline = Date.now() + (options.startupTimeoutMs ?? 120_000);
 	for (;;) {
 		if (child.exitCode !== null || child.signalCode !== null) await fail(`exited early (${child.exitCode ?? child.signalCode})`);
@@ -128,7 +129,6 @@ export async function startN8nServer(options: N8nServerOptions): Promise<N8nServ
 			const health = await fetch(`${url}/healthz`);
 			if (health.ok) {
 				const settings = await call(url, 'GET', '/rest/settings', undefined, undefined);
-				// while starting up, n8n answers every path 200 with the JSON string "n8n is starting up. Please wait"
 				if (settings.status === 200 && typeof settings.body === 'object' && settings.body !== null) break;
 			}
 		} catch {

@@ -2,6 +2,7 @@
 import type { Checks } from '../lib/checks';
 import type { Execution, N8nCli, WorkflowJson } from '../lib/n8nCli';
 import type { N8nInstall } from '../lib/n8nInstall';
+import type { N8nServer } from '../lib/n8nServer';
 import type { SandboxProcess, SandboxState } from '../lib/sandboxProcess';
 
 export interface ExecutionRecord {
@@ -23,10 +24,14 @@ export interface SuiteContext {
 	checks: Checks;
 	/** every imported workflow (examples + test workflows) by id */
 	workflows: Map<string, WorkflowJson>;
-	/** resets the sandbox, runs `n8n execute --id`, returns the execution and the sandbox state after it */
-	execute: (id: string) => Promise<ExecutionRecord>;
+	/** the folder n8n may read files from (N8N_RESTRICT_FILE_ACCESS_TO), filled with examples/files/ */
+	filesDir: string;
+	/** resets the sandbox (unless reset: false), runs `n8n execute --id`, returns the execution and the sandbox state after it */
+	execute: (id: string, options?: { reset?: boolean }) => Promise<ExecutionRecord>;
 	/** strings that must never be printed */
 	secrets: string[];
+	/** `n8n start` on the same user folder, started on first use (after the CLI suites), stopped after the version's suites */
+	server: () => Promise<N8nServer>;
 	/** the good token's credential id, and the bad token's */
 	credentialIds: { good: string; bad: string };
 }
