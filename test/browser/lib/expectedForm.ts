@@ -14,6 +14,8 @@ export interface ExpectedAction {
 	action: string;
 	/** parameter names with an input in the form, in description order */
 	parameters: string[];
+	/** those that are collections: n8n renders them as a labelled group, not as one parameter-input */
+	groups: string[];
 	/** their labels */
 	labels: string[];
 }
@@ -70,6 +72,7 @@ export function expectedActions(): ExpectedAction[] {
 				operation: String(option.value),
 				action: String(option.action ?? option.name),
 				parameters: form.map((p) => p.name),
+				groups: form.filter((p) => p.type === 'collection' || p.type === 'fixedCollection').map((p) => p.name),
 				labels: form.map((p) => p.displayName),
 			});
 		}

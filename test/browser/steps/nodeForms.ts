@@ -9,9 +9,6 @@ import { screenshot, type StepContext } from './context';
 
 const sorted = (list: string[]) => [...list].sort();
 
-/** collection and fixedCollection parameters render as a labelled group, not as one parameter-input */
-const GROUP_PARAMETERS = new Set(['options', 'properties']);
-
 async function openNodeActions(ctx: StepContext): Promise<void> {
 	const { editor } = ctx;
 	await editor.searchNodePanel(NODE_DISPLAY_NAME);
@@ -27,7 +24,7 @@ async function checkActionForm(ctx: StepContext, expected: ExpectedAction): Prom
 	const prefix = `"${expected.action}"`;
 	checks.check(`${prefix}: form opens titled with the action`, (await editor.ndv().getByTestId('node-title-container').innerText()).includes(expected.action));
 
-	const inputs = expected.parameters.filter((name) => !GROUP_PARAMETERS.has(name));
+	const inputs = expected.parameters.filter((name) => !expected.groups.includes(name));
 	await editor.ndvParameters().getByTestId(`parameter-input-${inputs[inputs.length - 1]}`).waitFor({ timeout: 10_000 }).catch(() => undefined);
 	checks.equal(`${prefix}: parameter inputs`, sorted(await editor.visibleParameterInputs()), sorted(inputs));
 	const missingLabels: string[] = [];
