@@ -148,7 +148,7 @@ async function main(): Promise<void> {
 	installExitHandlers();
 	console.log(`FanPass in n8n's editor, in Chromium: n8n ${VERSIONS.join(' and ')}\n`);
 	const t0 = Date.now();
-	const tarball = buildAndPack({ skipBuild: process.env.N8N_E2E_SKIP_BUILD === '1', packDir: path.join(ROOT, '.cache', 'browser', 'pack') });
+	const tarball = buildAndPack({ skipBuild: process.env.N8N_E2E_SKIP_BUILD === '1' });
 	console.log(`  packed ${path.relative(ROOT, tarball.file)} (${tarball.fileCount} files)`);
 	const sandbox = await startSandboxProcess();
 	console.log(`  sandbox on ${sandbox.url}`);

@@ -27,13 +27,14 @@ import { N8nCli, readWorkflows, type WorkflowJson } from './lib/n8nCli';
 import { ensureN8n, versionsFromEnv } from './lib/n8nInstall';
 import { buildAndPack, installTarball, PACKAGE_NAME, scratchUserFolder, type Tarball } from './lib/packageTarball';
 import { startN8nServer, type N8nServer } from './lib/n8nServer';
-import { installExitHandlers, ROOT, secs, stopAll } from './lib/processes';
+import { installExitHandlers, ROOT, run, secs, stopAll } from './lib/processes';
 import { SANDBOX_TOKEN, startSandboxProcess, type SandboxProcess } from './lib/sandboxProcess';
 import { summariseItems, summariseState } from './lib/summary';
 import type { ExecutionRecord, SuiteContext } from './suites/context';
 import { badToken } from './suites/badToken';
 import { aggregation, continueRegularOutput, continueUsingErrorOutput } from './suites/edgeCases';
 import { credentialTest } from './suites/credentialTest';
+import { editorListing } from './suites/editorListing';
 import { crmTierSegments, csvUploadAndWait, fileFromDisk, loyaltyUserAttributes, scheduledRefresh } from './suites/examples';
 
 const VERBOSE = process.env.N8N_E2E_VERBOSE === '1';
@@ -52,6 +53,7 @@ const suites: Array<[string, (ctx: SuiteContext) => Promise<void>]> = [
 	['edge case: aggregation into one request', aggregation],
 	['edge case: bad token', badToken],
 	// from here on n8n runs as a server on the same user folder (no more `n8n execute`: one process on the SQLite file)
+	["editor listing: workflows, credentials, node type (REST)", editorListing],
 	["credential Test through n8n's REST API", credentialTest],
 ];
 
@@ -141,7 +143,7 @@ async function runVersion(version: string, tarball: Tarball, sandbox: SandboxPro
 	return { timings, records };
 }
 
-function printSummary(results: Map<string, { timings: Record<string, number>; records: ExecutionRecord[]; ms: number }>, buildMs: number): void {
+function printSummary(results: Map<string, { timings: Record<string, number>; records: ExecutionRecord[]; ms: number }>, buildMs: number, devCheckMs: number): void {
 	console.log('\n================ summary ================');
 	for (const [version, { records }] of results) {
 		for (const r of records) {
@@ -164,6 +166,7 @@ function printSummary(results: Map<string, { timings: Record<string, number>; re
 		console.log(`  n8n ${version}: ${secs(ms)} in all`);
 		for (const [name, t] of Object.entries(timings)) console.log(`    ${name.padEnd(48)} ${secs(t)}`);
 	}
+	console.log(`  npm run dev -- --check: ${secs(devCheckMs)}`);
 	console.log(`  total: ${secs(Date.now() - started)}`);
 	const failed = checks.failed;
 	console.log(`\n${checks.all.length - failed.length}/${checks.all.length} checks passed`);
@@ -191,7 +194,18 @@ async function main(): Promise<void> {
 			checks.check(`n8n ${version}: suite ran`, false, error instanceof Error ? error.stack : String(error));
 		}
 	}
-	printSummary(results, buildMs);
+	// `npm run dev -- --check` on the first version: the dev editor starts, answers and lists the examples
+	checks.section = 'npm run dev -- --check';
+	console.log(`\n▶ npm run dev -- --check (n8n ${versions[0]})`);
+	t0 = Date.now();
+	const devCheck = await run(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/dev.ts', '--check', '--skip-build'], {
+		env: { ...process.env, N8N_DEV_VERSION: versions[0] },
+		timeoutMs: 300_000,
+	});
+	const devCheckMs = Date.now() - t0;
+	checks.check(`dev check exits 0 (${secs(devCheckMs)})`, devCheck.code === 0, `${devCheck.stdout}\n${devCheck.stderr}`.trim().split('\n').slice(-15).join('\n'));
+	checks.check('dev check printed that the editor lists the examples', /dev check passed/.test(devCheck.stdout), devCheck.stdout.slice(-500));
+	printSummary(results, buildMs, devCheckMs);
 	await stopAll();
 	process.exitCode = checks.failed.length === 0 ? 0 : 1;
 }

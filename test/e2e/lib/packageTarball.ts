@@ -14,12 +14,16 @@ export interface Tarball {
 	fileCount: number;
 }
 
-/** `npm run build` (unless skipBuild) and `npm pack` into packDir (default .cache/e2e/pack/). */
-export function buildAndPack(options: { skipBuild?: boolean; packDir?: string } = {}): Tarball {
+/**
+ * `npm run build` (unless skipBuild) and `npm pack` into .cache/e2e/pack-<pid>/ (one folder per process:
+ * the cache may be shared by several checkouts running at once), removed when this process exits.
+ */
+export function buildAndPack(options: { skipBuild?: boolean } = {}): Tarball {
 	if (!options.skipBuild) runOrThrow('npm run build', 'npm', ['run', 'build', '--silent']);
-	const packDir = options.packDir ?? path.join(ROOT, '.cache', 'e2e', 'pack');
+	const packDir = path.join(ROOT, '.cache', 'e2e', `pack-${process.pid}`);
 	fs.rmSync(packDir, { recursive: true, force: true });
 	fs.mkdirSync(packDir, { recursive: true });
+	process.once('exit', () => fs.rmSync(packDir, { recursive: true, force: true }));
 	const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: ROOT, encoding: 'utf8' });
 	if (pack.status !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
 	const info = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
