@@ -19,11 +19,27 @@ const STATUSES_THAT_FAIL_THE_TEST = Array.from({ length: 300 }, (_, i) => 300 + 
 	(status) => status !== 400,
 );
 
+/**
+ * n8n 1.x ignores every HTTP status (it has no `except`) and only looks at the body: there, a FanPass
+ * envelope's own status field must fail the Test, e.g. the 404 of an API Host with a wrong path.
+ */
+const ENVELOPE_STATUSES_THAT_FAIL_THE_TEST = [403, 404, 405, 409, 413, 415, 422, 429, 500, 502, 503, 504];
+
 const rules: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
 	// n8n 2.x: the 401 is thrown (it is in `except`) and matched here.
 	{ type: 'responseCode', properties: { value: 401, message: UNAUTHORIZED_MESSAGE } },
 	// n8n versions that ignore every status: the envelope's own status field says 401.
 	{ type: 'responseSuccessBody', properties: { key: 'status', value: 401, message: UNAUTHORIZED_MESSAGE } },
+	...ENVELOPE_STATUSES_THAT_FAIL_THE_TEST.map(
+		(status): IAuthenticateRuleResponseSuccessBody => ({
+			type: 'responseSuccessBody',
+			properties: {
+				key: 'status',
+				value: status,
+				message: `FanPass answered HTTP ${status} at this API Host: check the API Host (for production https://fanpass-api.fanreachdata.io, without a path).`,
+			},
+		}),
+	),
 ];
 
 export class FanPassApi implements ICredentialType {

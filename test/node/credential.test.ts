@@ -38,6 +38,31 @@ describe('FanPass API credential', () => {
 		expect(result.status).toBe('Error');
 	});
 
+	describe('on n8n 1.x, which ignores every HTTP status of the Test request and only applies body rules', () => {
+		const credentialAs1x = () => {
+			const credential = new FanPassApi();
+			credential.test = { ...credential.test, request: { ...credential.test.request, ignoreHttpStatusErrors: true } };
+			return credential;
+		};
+		const test1x = (apiToken: string, baseUrl = sandbox.url) =>
+			testCredential({ credentialType: credentialAs1x(), data: { apiToken, baseUrl } });
+
+		it('passes for a good token', async () => {
+			expect((await test1x(GOOD_TOKEN)).status).toBe('OK');
+		});
+
+		it("fails for a bad token with FanPass's own 401 message", async () => {
+			expect(await test1x(BAD_TOKEN)).toMatchObject({ status: 'Error', message: expect.stringContaining('missing or invalid') });
+		});
+
+		it('fails for an API Host with a wrong path (FanPass answers 404)', async () => {
+			expect(await test1x(GOOD_TOKEN, `${sandbox.url}/not-fanpass`)).toMatchObject({
+				status: 'Error',
+				message: expect.stringContaining('FanPass answered HTTP 404'),
+			});
+		});
+	});
+
 	it('sends the token only as a Bearer header', () => {
 		const credential = new FanPassApi();
 		expect(credential.authenticate.properties.headers).toEqual({ Authorization: '=Bearer {{$credentials.apiToken.trim()}}' });
