@@ -7,6 +7,8 @@
 export interface ContactsInput {
 	kind: 'contacts';
 	count: number;
+	/** 1: one item per contact (a CRM export); more: pages of IDs, each item holding a `ticketing_ids` array */
+	perItem: number;
 }
 export interface UsersInput {
 	kind: 'users';
@@ -40,8 +42,26 @@ for (let i = 0; i < ${count}; i++) {
 }
 return out;`;
 
+/** A big audience as pages of IDs, one item per page (e.g. a paginated warehouse query). */
+const idPagesCode = (count: number, perItem: number) => `// ${count} IDs in pages of ${perItem}, one item per page
+const out = [];
+for (let start = 0; start < ${count}; start += ${perItem}) {
+  const ticketing_ids = [];
+  for (let i = start; i < Math.min(start + ${perItem}, ${count}); i++) ticketing_ids.push(String(10000000 + i));
+  out.push({ json: { page: out.length, ticketing_ids } });
+}
+return out;`;
+
 export function generatorCode(input: Input): string {
-	return input.kind === 'contacts' ? contactsCode(input.count) : usersCode(input.count, input.sets);
+	if (input.kind === 'users') return usersCode(input.count, input.sets);
+	return input.perItem === 1 ? contactsCode(input.count) : idPagesCode(input.count, input.perItem);
+}
+
+/** The FanPass node's User ID expression, and the baseline's way to list an item's IDs, for this input. */
+export function idAccess(input: ContactsInput): { expression: string; code: string } {
+	return input.perItem === 1
+		? { expression: '={{ $json.ticketing_id }}', code: '$input.all().map((item) => String(item.json.ticketing_id))' }
+		: { expression: '={{ $json.ticketing_ids }}', code: '$input.all().flatMap((item) => item.json.ticketing_ids.map(String))' };
 }
 
 interface GeneratedItem {
@@ -55,7 +75,7 @@ export function generateItems(input: Input): GeneratedItem[] {
 
 /** The segment's members after the run: every contact's ticketing ID. */
 export function expectedSegmentIds(input: ContactsInput): string[] {
-	return generateItems(input).map((item) => String(item.json.ticketing_id));
+	return generateItems(input).flatMap((item) => (input.perItem === 1 ? [String(item.json.ticketing_id)] : (item.json.ticketing_ids as string[])));
 }
 
 export interface UserAttributes {

@@ -1,7 +1,8 @@
 /**
  * One `n8n execute --id --rawOutput`, measured: wall time, and the peak RSS (VmHWM) of the n8n process
  * and of its task runner (which runs the Code nodes), sampled from /proc while it runs. n8n prints the
- * whole run data (every item of every node), so stdout goes to a file rather than into memory here.
+ * whole run data (every item of every node), so its stdout is a file: not held in memory here, and not
+ * cut short (n8n calls process.exit right after printing, which drops what a pipe has not taken yet).
  */
 import * as fs from 'node:fs';
 import type { N8nInstall } from '../../test/e2e/lib/n8nInstall';
@@ -51,10 +52,10 @@ export async function measuredExecute(install: N8nInstall, userFolder: string, w
 	const env = n8nEnv(install, userFolder, await freePort(), extraEnv);
 	const t0 = Date.now();
 	// bin/n8n is a wrapper that execs node: the child's pid is n8n's own
-	const child = spawnDetached(install.n8nBin, ['execute', `--id=${workflowId}`, '--rawOutput'], { env });
+	const stdoutFd = fs.openSync(stdoutFile, 'w');
+	const child = spawnDetached(install.n8nBin, ['execute', `--id=${workflowId}`, '--rawOutput'], { env, stdoutFd });
+	fs.closeSync(stdoutFd);
 	const pid = child.pid as number;
-	const out = fs.createWriteStream(stdoutFile);
-	child.stdout?.pipe(out);
 	let stderr = '';
 	child.stderr?.on('data', (chunk: Buffer) => {
 		stderr = (stderr + chunk.toString()).slice(-20_000);
@@ -77,7 +78,6 @@ export async function measuredExecute(install: N8nInstall, userFolder: string, w
 	const wallMs = Date.now() - t0;
 	clearTimeout(timer);
 	clearInterval(sampler);
-	await new Promise<void>((resolve) => (out.writableFinished ? resolve() : out.once('finish', () => resolve())));
 	const n8nPeakKb = peaks.get(pid) ?? 0;
 	const runnerPeakKb = Math.max(0, ...[...peaks].filter(([member]) => member !== pid).map(([, kb]) => kb));
 	return { code, timedOut, wallMs, n8nPeakKb, runnerPeakKb, stdoutFile, stderrTail: stderr.slice(-3000) };

@@ -1,6 +1,6 @@
 /** The benchmark's table (markdown, ready for the README) and its target checks. */
 import type { BenchCase } from './cases';
-import { SIDE_LABELS, type Side } from './workflows';
+import { isFanPass, SIDE_LABELS, type Side } from './workflows';
 
 export interface SideResult {
 	caseId: string;
@@ -75,10 +75,10 @@ export function printReport(results: SideResult[], cases: BenchCase[], meta: { m
 	console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
 	for (const benchCase of cases) {
 		const rows = results.filter((r) => r.caseId === benchCase.id);
-		const baseline = rows.find((r) => r.side !== 'fanpass');
+		const baseline = rows.find((r) => !isFanPass(r.side));
 		for (const r of rows) {
 			const vs =
-				r.side === 'fanpass' && baseline
+				isFanPass(r.side) && baseline
 					? `${ratio(r.executionMs, baseline.executionMs)}, ${ratio(r.requests.total, baseline.requests.total)}, ${ratio(r.n8nPeakMb, baseline.n8nPeakMb)}`
 					: '';
 			console.log(
@@ -86,12 +86,12 @@ export function printReport(results: SideResult[], cases: BenchCase[], meta: { m
 			);
 		}
 	}
-	const own = results.filter((r) => r.side === 'fanpass' && r.workMs !== undefined);
+	const own = results.filter((r) => isFanPass(r.side) && r.workMs !== undefined);
 	if (own.length) {
 		console.log('\nFanPass node: its own time (the node\'s execution time minus the time the sandbox was busy answering it):\n');
 		for (const r of own) {
 			const work = r.workMs as number;
-			console.log(`- case ${r.caseId}: node ${seconds(work)}, sandbox busy ${seconds(r.sandboxBusyMs)}, node's own ${seconds(Math.max(0, work - r.sandboxBusyMs))}`);
+			console.log(`- case ${r.caseId}${r.side === 'fanpass' ? '' : ` (${SIDE_LABELS[r.side]})`}: node ${seconds(work)}, sandbox busy ${seconds(r.sandboxBusyMs)}, node's own ${seconds(Math.max(0, work - r.sandboxBusyMs))}`);
 		}
 	}
 	const checks = targets(results, cases);

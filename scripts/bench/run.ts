@@ -23,7 +23,7 @@ import { SANDBOX_TOKEN, startSandboxProcess } from '../../test/e2e/lib/sandboxPr
 import { benchCases, FULL_FILE_MODE_THRESHOLD, judgeState, type BenchCase, type SandboxSummary } from './cases';
 import { measuredExecute, readRunData } from './measure';
 import { printReport, type SideResult } from './report';
-import { buildWorkflow, CREDENTIALS, type BenchWorkflow } from './workflows';
+import { buildWorkflow, CREDENTIALS, isFanPass, SIDE_ENV, type BenchWorkflow } from './workflows';
 
 const N8N_VERSION = '2.40.7';
 const QUICK_SCALE = 0.01;
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
 		await sandbox.reset();
 		if (benchCase.faults.length) await sandbox.addFaults(benchCase.faults);
 		const stdoutFile = path.join(outDir, `run-${benchCase.id}-${side}.out`);
-		const run = await measuredExecute(install, userFolder, bench.workflow.id, stdoutFile, args.timeoutMs, env);
+		const run = await measuredExecute(install, userFolder, bench.workflow.id, stdoutFile, args.timeoutMs, { ...env, ...SIDE_ENV[side] });
 		const data = run.timedOut ? undefined : readRunData(stdoutFile, bench.lastNode);
 		if (!args.keep) fs.rmSync(stdoutFile, { force: true });
 		const summary = await sandbox.summary<SandboxSummary>({ users: benchCase.input.kind === 'users' });
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
 			correct: verdict.correct,
 			stateDetail: verdict.detail,
 			nodeMs: data?.nodeMs ?? {},
-			lastItems: side === 'fanpass' ? (data?.lastItems ?? []).slice(0, 2) : [],
+			lastItems: isFanPass(side) ? (data?.lastItems ?? []).slice(0, 2) : [],
 			minRequests: side === 'fanpass' ? benchCase.minRequests : undefined,
 		};
 	}

@@ -7,13 +7,23 @@
  *   Request node with a Header Auth credential, its Batching option and the "Retry On Fail" setting.
  */
 import type { WorkflowJson } from '../../test/e2e/lib/n8nCli';
-import { generatorCode, SEGMENT, type Input } from './inputs';
+import { generatorCode, idAccess, SEGMENT, type ContactsInput, type Input } from './inputs';
 
-/** fanpass: the FanPass node; the others are baselines built from the HTTP Request node. */
-export type Side = 'fanpass' | 'http-json' | 'http-csv' | 'http-grouped';
+/**
+ * fanpass: the FanPass node; fanpass-legacy-expr: the same workflow with n8n's legacy expression engine
+ * (N8N_EXPRESSION_ENGINE=legacy), to show what per-item expressions cost; the others are baselines built
+ * from the HTTP Request node.
+ */
+export type Side = 'fanpass' | 'fanpass-legacy-expr' | 'http-json' | 'http-csv' | 'http-grouped';
+
+export const isFanPass = (side: Side): boolean => side.startsWith('fanpass');
+
+/** Environment a side's n8n runs with, on top of the benchmark's own. */
+export const SIDE_ENV: Partial<Record<Side, NodeJS.ProcessEnv>> = { 'fanpass-legacy-expr': { N8N_EXPRESSION_ENGINE: 'legacy' } };
 
 export const SIDE_LABELS: Record<Side, string> = {
 	fanpass: 'FanPass node',
+	'fanpass-legacy-expr': 'FanPass node, legacy expression engine',
 	'http-json': 'HTTP Request, one JSON body',
 	'http-csv': 'HTTP Request, one CSV file',
 	'http-grouped': 'HTTP Request, grouped by property set',
@@ -78,12 +88,12 @@ function httpRequest(name: string, url: string, body: Record<string, unknown>, b
 
 const jsonBody = { contentType: 'json', specifyBody: 'json', jsonBody: '={{ JSON.stringify($json) }}' };
 
-const COLLECT_IDS = `// FanPass replaces a segment's members on every call: all IDs must go in one request
-const userIds = [...new Set($input.all().map((item) => String(item.json.ticketing_id)))];
+const collectIds = (input: ContactsInput) => `// FanPass replaces a segment's members on every call: all IDs must go in one request
+const userIds = [...new Set(${idAccess(input).code})];
 return [{ json: { title: ${JSON.stringify(SEGMENT.title)}, tag: ${JSON.stringify(SEGMENT.tag)}, sourceType: 0, userIds } }];`;
 
-const BUILD_CSV = `// One JSON body of every ID can exceed FanPass's 10 MB, so send the IDs as one CSV file
-const ids = [...new Set($input.all().map((item) => String(item.json.ticketing_id)))];
+const buildCsv = (input: ContactsInput) => `// One JSON body of every ID can exceed FanPass's 10 MB, so send the IDs as one CSV file
+const ids = [...new Set(${idAccess(input).code})];
 const csv = 'user_id\\n' + ids.join('\\n') + '\\n';
 return [{ json: { count: ids.length }, binary: { data: { data: Buffer.from(csv).toString('base64'), mimeType: 'text/csv', fileName: 'segment.csv' } } }];`;
 
@@ -112,16 +122,16 @@ export function buildWorkflow(caseId: string, side: Side, input: Input, sandboxU
 	const id = `bench${caseId}${side}`.replace(/\W/g, '');
 	const name = `bench case ${caseId}: ${side}`;
 	let work: WorkflowNode[];
-	if (side === 'fanpass') {
+	if (isFanPass(side)) {
 		const parameters =
 			input.kind === 'contacts'
-				? { resource: 'segment', operation: 'upsert', title: SEGMENT.title, tag: SEGMENT.tag, sourceType: 0, userIdSource: 'items', userId: '={{ $json.ticketing_id }}', options: { fileModeThreshold } }
+				? { resource: 'segment', operation: 'upsert', title: SEGMENT.title, tag: SEGMENT.tag, sourceType: 0, userIdSource: 'items', userId: idAccess(input).expression, options: { fileModeThreshold } }
 				: { resource: 'user', operation: 'update', userId: '={{ $json.userId }}', propertiesInput: 'json', propertiesJson: '={{ $json.properties }}', options: {} };
 		work = [node('FanPass', 'n8n-nodes-fanpass.fanPass', 1, parameters, { credentials: { fanPassApi: CREDENTIALS.fanPass } })];
 	} else if (side === 'http-grouped') {
 		work = [code('Group users by property set', GROUP_USERS), httpRequest('HTTP Request', `${sandboxUrl}/api/v1/update_user`, jsonBody, true)];
 	} else if (side === 'http-json') {
-		work = [code('Collect IDs into one body', COLLECT_IDS), httpRequest('HTTP Request', `${sandboxUrl}/api/v1/segments`, jsonBody, false)];
+		work = [code('Collect IDs into one body', collectIds(input as ContactsInput)), httpRequest('HTTP Request', `${sandboxUrl}/api/v1/segments`, jsonBody, false)];
 	} else {
 		const multipart = {
 			contentType: 'multipart-form-data',
@@ -133,7 +143,7 @@ export function buildWorkflow(caseId: string, side: Side, input: Input, sandboxU
 				],
 			},
 		};
-		work = [code('Build one CSV file', BUILD_CSV), httpRequest('HTTP Request', `${sandboxUrl}/api/v1/segments`, multipart, false)];
+		work = [code('Build one CSV file', buildCsv(input as ContactsInput)), httpRequest('HTTP Request', `${sandboxUrl}/api/v1/segments`, multipart, false)];
 	}
 	return { workflow: chain(id, name, [trigger, generate, ...work]), workNodes: work.map((n) => n.name), lastNode: work[work.length - 1].name };
 }
