@@ -1,5 +1,4 @@
 /** The benchmark's table (markdown, ready for the README) and its target checks. */
-import type { BenchCase } from './cases';
 import { isFanPass, SIDE_LABELS, type Side } from './workflows';
 
 export interface SideResult {
@@ -42,7 +41,11 @@ function requestsCell(result: SideResult): string {
 
 function outcomeCell(result: SideResult): string {
 	if (result.timedOut) return 'did not finish';
-	if (!result.finished) return `failed: ${(result.error ?? '').slice(0, 80)}`;
+	if (!result.finished) {
+		const error = result.error ?? '';
+		const status = /\((\d{3}) - /.exec(error)?.[1] ?? (/too many requests/i.test(error) ? '429' : undefined);
+		return status ? `failed (HTTP ${status})` : `failed: ${error.slice(0, 60)}`;
+	}
 	return 'ok';
 }
 
@@ -52,28 +55,33 @@ interface Target {
 	detail: string;
 }
 
-function targets(results: SideResult[], cases: BenchCase[]): Target[] {
+/** Case ids in the order they ran, with their titles. */
+function casesOf(results: SideResult[]): Array<{ id: string; title: string }> {
+	const seen = new Map<string, string>();
+	for (const r of results) if (!seen.has(r.caseId)) seen.set(r.caseId, r.caseTitle);
+	return [...seen].map(([id, title]) => ({ id, title }));
+}
+
+function targets(results: SideResult[]): Target[] {
 	const list: Target[] = [];
-	for (const benchCase of cases) {
-		const node = results.find((r) => r.caseId === benchCase.id && r.side === 'fanpass');
-		if (!node) continue;
-		if (benchCase.minRequests !== undefined) {
+	for (const node of results.filter((r) => r.side === 'fanpass')) {
+		if (node.minRequests !== undefined) {
 			list.push({
-				name: `case ${benchCase.id}: FanPass node sends the minimum, ${benchCase.minRequests} request(s)`,
-				met: node.finished && node.requests.total === benchCase.minRequests,
+				name: `case ${node.caseId}: FanPass node sends the minimum, ${node.minRequests} request(s)`,
+				met: node.finished && node.requests.total === node.minRequests,
 				detail: `${node.requests.total} sent`,
 			});
 		}
-		list.push({ name: `case ${benchCase.id}: FanPass node ends with a correct state`, met: node.finished && node.correct, detail: node.stateDetail });
+		list.push({ name: `case ${node.caseId}: FanPass node ends with a correct state`, met: node.finished && node.correct, detail: node.timedOut ? `did not finish; ${node.stateDetail}` : node.stateDetail });
 	}
 	return list;
 }
 
-export function printReport(results: SideResult[], cases: BenchCase[], meta: { mode: string; totalMs: number; n8nVersion: string }): boolean {
+export function printReport(results: SideResult[], meta: { mode: string; totalMs: number; n8nVersion: string }): boolean {
 	console.log(`\n================ results (${meta.mode}, n8n ${meta.n8nVersion}) ================\n`);
 	console.log('| Case | Side | Outcome | Requests | Wall (n8n process) | Execution | Side\'s nodes | Sandbox busy | Peak RSS n8n / runner | State correct | FanPass vs baseline (execution, requests, n8n RSS) |');
 	console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
-	for (const benchCase of cases) {
+	for (const benchCase of casesOf(results)) {
 		const rows = results.filter((r) => r.caseId === benchCase.id);
 		const baseline = rows.find((r) => !isFanPass(r.side));
 		for (const r of rows) {
@@ -91,10 +99,13 @@ export function printReport(results: SideResult[], cases: BenchCase[], meta: { m
 		console.log('\nFanPass node: its own time (the node\'s execution time minus the time the sandbox was busy answering it):\n');
 		for (const r of own) {
 			const work = r.workMs as number;
-			console.log(`- case ${r.caseId}${r.side === 'fanpass' ? '' : ` (${SIDE_LABELS[r.side]})`}: node ${seconds(work)}, sandbox busy ${seconds(r.sandboxBusyMs)}, node's own ${seconds(Math.max(0, work - r.sandboxBusyMs))}`);
+			const waits = r.requests.faulted > 0 ? `, which includes its waits before ${r.requests.faulted} retries` : '';
+			console.log(
+				`- case ${r.caseId}${r.side === 'fanpass' ? '' : ` (${SIDE_LABELS[r.side]})`}: node ${seconds(work)}, sandbox busy ${seconds(r.sandboxBusyMs)}, node's own ${seconds(Math.max(0, work - r.sandboxBusyMs))}${waits}`,
+			);
 		}
 	}
-	const checks = targets(results, cases);
+	const checks = targets(results);
 	console.log('\nTargets:\n');
 	for (const t of checks) console.log(`- ${t.met ? 'MET' : 'NOT MET'}: ${t.name} (${t.detail})`);
 	console.log(`\ntotal ${seconds(meta.totalMs)}`);

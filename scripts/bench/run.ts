@@ -7,7 +7,8 @@
  *   npm run bench -- --cases=1,3,5a  only these cases
  *
  * Options: --quick, --cases=<ids>, --timeout=<seconds per run> (default 600, quick 120), --skip-build (use
- * dist/ as it is), --keep (keep the scratch N8N_USER_FOLDER and the runs' stdout).
+ * dist/ as it is), --keep (keep the scratch N8N_USER_FOLDER and the runs' stdout), --report=<results.json>
+ * (print an earlier run's table again, without running anything).
  *
  * Every run is one fresh `n8n execute --id --rawOutput` process on the same user folder, after a sandbox
  * reset; cases and sides run one after the other. Results: a table on stdout and .cache/bench/results.json.
@@ -52,7 +53,15 @@ function parseArgs(argv: string[]): Args {
 	};
 }
 
+/** --report=<results.json>: prints the table of an earlier run again. */
+function reprint(file: string): void {
+	const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { mode: string; n8nVersion: string; totalMs: number; results: SideResult[] };
+	process.exitCode = printReport(saved.results, saved) ? 0 : 1;
+}
+
 async function main(): Promise<void> {
+	const reportFile = process.argv.find((arg) => arg.startsWith('--report='))?.slice('--report='.length);
+	if (reportFile) return reprint(reportFile);
 	installExitHandlers();
 	const args = parseArgs(process.argv.slice(2));
 	const started = Date.now();
@@ -137,7 +146,7 @@ async function main(): Promise<void> {
 	}
 
 	const totalMs = Date.now() - started;
-	const ok = printReport(results, cases, { mode: args.quick ? 'quick' : 'full', totalMs, n8nVersion: N8N_VERSION });
+	const ok = printReport(results, { mode: args.quick ? 'quick' : 'full', totalMs, n8nVersion: N8N_VERSION });
 	const json = { mode: args.quick ? 'quick' : 'full', n8nVersion: N8N_VERSION, date: new Date().toISOString(), totalMs, fileModeThreshold, results };
 	fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(json, null, 2)}\n`);
 	fs.writeFileSync(path.join(outDir, `results-${args.quick ? 'quick' : 'full'}.json`), `${JSON.stringify(json, null, 2)}\n`);
