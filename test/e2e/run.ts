@@ -22,17 +22,20 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Checks } from './lib/checks';
+import { fileAccessEnv, pointAtFiles, stageExampleFiles } from './lib/exampleFiles';
 import { N8nCli, readWorkflows, type WorkflowJson } from './lib/n8nCli';
 import { ensureN8n, versionsFromEnv } from './lib/n8nInstall';
 import { buildAndPack, installTarball, PACKAGE_NAME, scratchUserFolder, type Tarball } from './lib/packageTarball';
 import { startN8nServer, type N8nServer } from './lib/n8nServer';
-import { installExitHandlers, ROOT, secs, stopAll } from './lib/processes';
+import { installExitHandlers, ROOT, run, secs, stopAll } from './lib/processes';
 import { SANDBOX_TOKEN, startSandboxProcess, type SandboxProcess } from './lib/sandboxProcess';
 import { summariseItems, summariseState } from './lib/summary';
 import type { ExecutionRecord, SuiteContext } from './suites/context';
 import { badToken } from './suites/badToken';
+import { aggregation, continueRegularOutput, continueUsingErrorOutput } from './suites/edgeCases';
 import { credentialTest } from './suites/credentialTest';
-import { crmTierSegments, csvUploadAndWait, loyaltyUserAttributes } from './suites/examples';
+import { editorListing } from './suites/editorListing';
+import { crmTierSegments, csvUploadAndWait, fileFromDisk, loyaltyUserAttributes, scheduledRefresh } from './suites/examples';
 
 const VERBOSE = process.env.N8N_E2E_VERBOSE === '1';
 /** Not accepted by the sandbox; random so that it cannot match a configured token by accident. */
@@ -43,8 +46,14 @@ const suites: Array<[string, (ctx: SuiteContext) => Promise<void>]> = [
 	['example: CRM tiers → Upsert Segment', crmTierSegments],
 	['example: loyalty → Update User', loyaltyUserAttributes],
 	['example: CSV → Upload File → Wait for Import', csvUploadAndWait],
+	['example: file from disk → Upload File → Wait for Import', fileFromDisk],
+	['example: scheduled segment refresh', scheduledRefresh],
+	['edge case: continue (using error output)', continueUsingErrorOutput],
+	['edge case: continue (regular output)', continueRegularOutput],
+	['edge case: aggregation into one request', aggregation],
 	['edge case: bad token', badToken],
 	// from here on n8n runs as a server on the same user folder (no more `n8n execute`: one process on the SQLite file)
+	["editor listing: workflows, credentials, node type (REST)", editorListing],
 	["credential Test through n8n's REST API", credentialTest],
 ];
 
@@ -67,14 +76,16 @@ async function runVersion(version: string, tarball: Tarball, sandbox: SandboxPro
 	timings.packageInstall = Date.now() - t0;
 
 	t0 = Date.now();
-	const cli = new N8nCli(install, userFolder, { secrets: [BAD_TOKEN], verbose: VERBOSE });
+	const filesDir = stageExampleFiles(userFolder);
+	const env = fileAccessEnv(filesDir);
+	const cli = new N8nCli(install, userFolder, { secrets: [BAD_TOKEN], verbose: VERBOSE, env });
 	const credentialIds = { good: 'fanpass-sandbox', bad: 'fanpass-bad-token' };
 	const importCredentials = await cli.importCredentials([
 		{ id: credentialIds.good, name: 'FanPass Sandbox', type: 'fanPassApi', data: { apiToken: SANDBOX_TOKEN, baseUrl: sandbox.url } },
 		{ id: credentialIds.bad, name: 'FanPass Bad Token', type: 'fanPassApi', data: { apiToken: BAD_TOKEN, baseUrl: sandbox.url } },
 	]);
 	checks.check('n8n import:credentials', importCredentials.code === 0, redact(importCredentials.stderr || importCredentials.stdout));
-	const workflowList: WorkflowJson[] = [...readWorkflows(path.join(ROOT, 'examples')), ...readWorkflows(path.join(__dirname, 'workflows'))];
+	const workflowList: WorkflowJson[] = pointAtFiles([...readWorkflows(path.join(ROOT, 'examples')), ...readWorkflows(path.join(__dirname, 'workflows'))], filesDir);
 	const workflows = new Map(workflowList.map((w) => [w.id, w]));
 	const importWorkflows = await cli.importWorkflows(workflowList);
 	checks.check(`n8n import:workflow (${workflowList.length} workflows)`, importWorkflows.code === 0, importWorkflows.stderr || importWorkflows.stdout);
@@ -92,18 +103,19 @@ async function runVersion(version: string, tarball: Tarball, sandbox: SandboxPro
 		secrets: [BAD_TOKEN],
 		credentialIds,
 		server: () => {
-			server ??= startN8nServer({ install, userFolder, verbose: VERBOSE }).then((started) => {
+			server ??= startN8nServer({ install, userFolder, verbose: VERBOSE, env }).then((started) => {
 				timings['n8n start (until logged in)'] = started.startupMs;
 				console.log(`    n8n server on ${started.url} (ready and logged in after ${secs(started.startupMs)})`);
 				return started;
 			});
 			return server;
 		},
-		execute: async (id) => {
+		filesDir,
+		execute: async (id, options = {}) => {
 			const workflow = workflows.get(id);
 			if (!workflow) throw new Error(`no workflow with id ${id} in examples/ or test/e2e/workflows/`);
 			console.log(`  ▶ ${workflow.name}  (n8n execute --id=${id} --rawOutput)`);
-			await sandbox.reset();
+			if (options.reset !== false) await sandbox.reset();
 			const execution = await cli.execute(id);
 			const state = await sandbox.state();
 			const last = workflow.nodes[workflow.nodes.length - 1].name;
@@ -131,7 +143,7 @@ async function runVersion(version: string, tarball: Tarball, sandbox: SandboxPro
 	return { timings, records };
 }
 
-function printSummary(results: Map<string, { timings: Record<string, number>; records: ExecutionRecord[]; ms: number }>, buildMs: number): void {
+function printSummary(results: Map<string, { timings: Record<string, number>; records: ExecutionRecord[]; ms: number }>, buildMs: number, devCheckMs: number): void {
 	console.log('\n================ summary ================');
 	for (const [version, { records }] of results) {
 		for (const r of records) {
@@ -154,6 +166,7 @@ function printSummary(results: Map<string, { timings: Record<string, number>; re
 		console.log(`  n8n ${version}: ${secs(ms)} in all`);
 		for (const [name, t] of Object.entries(timings)) console.log(`    ${name.padEnd(48)} ${secs(t)}`);
 	}
+	console.log(`  npm run dev -- --check: ${secs(devCheckMs)}`);
 	console.log(`  total: ${secs(Date.now() - started)}`);
 	const failed = checks.failed;
 	console.log(`\n${checks.all.length - failed.length}/${checks.all.length} checks passed`);
@@ -181,7 +194,18 @@ async function main(): Promise<void> {
 			checks.check(`n8n ${version}: suite ran`, false, error instanceof Error ? error.stack : String(error));
 		}
 	}
-	printSummary(results, buildMs);
+	// `npm run dev -- --check` on the first version: the dev editor starts, answers and lists the examples
+	checks.section = 'npm run dev -- --check';
+	console.log(`\n▶ npm run dev -- --check (n8n ${versions[0]})`);
+	t0 = Date.now();
+	const devCheck = await run(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/dev.ts', '--check', '--skip-build'], {
+		env: { ...process.env, N8N_DEV_VERSION: versions[0] },
+		timeoutMs: 300_000,
+	});
+	const devCheckMs = Date.now() - t0;
+	checks.check(`dev check exits 0 (${secs(devCheckMs)})`, devCheck.code === 0, `${devCheck.stdout}\n${devCheck.stderr}`.trim().split('\n').slice(-15).join('\n'));
+	checks.check('dev check printed that the editor lists the examples', /dev check passed/.test(devCheck.stdout), devCheck.stdout.slice(-500));
+	printSummary(results, buildMs, devCheckMs);
 	await stopAll();
 	process.exitCode = checks.failed.length === 0 ? 0 : 1;
 }

@@ -24,8 +24,10 @@ export interface SuiteContext {
 	checks: Checks;
 	/** every imported workflow (examples + test workflows) by id */
 	workflows: Map<string, WorkflowJson>;
-	/** resets the sandbox, runs `n8n execute --id`, returns the execution and the sandbox state after it */
-	execute: (id: string) => Promise<ExecutionRecord>;
+	/** the folder n8n may read files from (N8N_RESTRICT_FILE_ACCESS_TO), filled with examples/files/ */
+	filesDir: string;
+	/** resets the sandbox (unless reset: false), runs `n8n execute --id`, returns the execution and the sandbox state after it */
+	execute: (id: string, options?: { reset?: boolean }) => Promise<ExecutionRecord>;
 	/** strings that must never be printed */
 	secrets: string[];
 	/** `n8n start` on the same user folder, started on first use (after the CLI suites), stopped after the version's suites */

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 /** The workflows in examples/, run in the real n8n and checked against the sandbox. */
 import { mustSucceed, type SuiteContext } from './context';
 
@@ -59,4 +61,46 @@ export async function csvUploadAndWait(ctx: SuiteContext): Promise<void> {
 	const imports = Object.values(state.imports);
 	checks.equal('one import, completed 20/20', imports.map((i) => [i.import_status?.state, i.import_status?.done, i.import_status?.total_users]), [['completed', 20, 20]]);
 	checks.check('several segment_import_status polls', state.requests.filter((r) => r.path === '/api/v1/segment_import_status').length > 1);
+}
+
+export async function fileFromDisk(ctx: SuiteContext): Promise<void> {
+	const { checks } = ctx;
+	const record = await ctx.execute('fanpassFileFromDisk');
+	const { execution, state } = record;
+	mustSucceed(ctx, record);
+	const read = execution.nodeOutput['Read season ticket file']?.[0];
+	const binary = read?.binary?.data as { id?: string; fileName?: string; fileSize?: string } | undefined;
+	checks.equal('Read/Write Files read season-ticket-holders.csv', binary?.fileName, 'season-ticket-holders.csv');
+	checks.check('the binary is stored on disk (N8N_DEFAULT_BINARY_DATA_MODE=filesystem)', /^filesystem/.test(String(binary?.id)), binary);
+	const wait = execution.nodeOutput['Wait for import']?.[0]?.json ?? {};
+	checks.equal('wait output: completed, finished, not timed out', [wait.state, wait.finished, wait.timedOut], ['completed', true, false]);
+	const segment = state.segments.seasonTicketHolders;
+	checks.equal('segment seasonTicketHolders: title, mode, 25 members', [segment?.title, segment?.mode, segment?.userIds.length], ['Season Ticket Holders', 'file', 25]);
+	const multipart = state.requests.find((r) => r.path === '/api/v1/segments')?.multipart;
+	checks.equal('the uploaded file is the one on disk (name, size)', [multipart?.file?.fileName, multipart?.file?.size], [
+		'season-ticket-holders.csv',
+		fs.statSync(path.join(ctx.filesDir, 'season-ticket-holders.csv')).size,
+	]);
+	checks.equal('file columns written as platform property and custom attribute', state.users['500002'] && { user_properties: state.users['500002'].user_properties, custom: state.users['500002'].custom }, {
+		user_properties: { account_rep: 'Priya' },
+		custom: { favorite_player: 'Smith' },
+	});
+	checks.equal('one import, completed 25/25', Object.values(state.imports).map((i) => [i.import_status?.state, i.import_status?.done, i.import_status?.total_users]), [['completed', 25, 25]]);
+}
+
+export async function scheduledRefresh(ctx: SuiteContext): Promise<void> {
+	const { checks } = ctx;
+	const workflow = ctx.workflows.get('fanpassScheduledRefresh');
+	checks.check('the workflow has a Schedule Trigger wired to the same path', !!workflow?.nodes.some((n) => n.type === 'n8n-nodes-base.scheduleTrigger'));
+	const first = await ctx.execute('fanpassScheduledRefresh');
+	mustSucceed(ctx, first);
+	checks.check('n8n execute started from the Manual Trigger (the Schedule Trigger did not run)', !!first.execution.nodeOutput["When clicking 'Execute workflow'"] && !first.execution.nodeOutput['Every morning at 6'], Object.keys(first.execution.nodeOutput));
+	const out = first.execution.nodeOutput['Refresh segment'] ?? [];
+	checks.equal('one output item: tag and count', out.map((i) => [i.json.tag, i.json.userCount]), [['seasonTicketHoldersDaily', 30]]);
+	checks.equal('first run: segment v1 with 30 members', [first.state.segments.seasonTicketHoldersDaily?.version, first.state.segments.seasonTicketHoldersDaily?.userIds.length], [1, 30]);
+	// the next morning's run: the same segment is replaced, not appended to
+	const second = await ctx.execute('fanpassScheduledRefresh', { reset: false });
+	mustSucceed(ctx, second);
+	const segment = second.state.segments.seasonTicketHoldersDaily;
+	checks.equal('second run: same segment, v2, still 30 members (replaced, not appended)', [Object.keys(second.state.segments), segment?.version, segment?.userIds.length], [['seasonTicketHoldersDaily'], 2, 30]);
 }
