@@ -26,6 +26,7 @@ import { handleControl, isControlPath } from './routes/control';
 import { importStatusRoute } from './routes/importStatus';
 import { segmentsRoute } from './routes/segments';
 import { updateUserRoute } from './routes/updateUser';
+import { summariseState } from './summary';
 import { createState, dumpState, resetState, type RecordedRequest, type SandboxState } from './state';
 
 export type { SandboxOptions } from './config';
@@ -128,11 +129,12 @@ class Sandbox {
 		if (isControlPath(url.pathname)) {
 			await handleControl(req, res, url.pathname, {
 				dump: () => this.dump(),
+				summary: (options) => summariseState(this.state, options),
 				reset: () => this.reset(),
 				forceImport: (id, outcome, reason) => this.forceImport(id, outcome, reason),
 				faults: this.faults,
 				midway: this.midway,
-			});
+			}, url.search);
 			return;
 		}
 		await this.handleApi(req, res, url);

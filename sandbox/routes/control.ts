@@ -4,6 +4,7 @@
  *
  *   GET  /__sandbox/health                 {ok: true}
  *   GET  /__sandbox/state                  state dump (file bytes omitted)
+ *   GET  /__sandbox/summary[?users=1]      counts, timings and member digests (summary.ts)
  *   POST /__sandbox/reset                  clears all state
  *   POST /__sandbox/imports/:id/fail       body optional {"reason": "..."}; the import fails now
  *   POST /__sandbox/imports/:id/complete   the import completes now
@@ -22,6 +23,7 @@ export const CONTROL_PREFIX = '/__sandbox';
 
 export interface ControlActions {
 	dump(): unknown;
+	summary(options: { users: boolean }): unknown;
 	reset(): void;
 	forceImport(id: number, outcome: 'failed' | 'completed', reason: string | null): ImportStatus | null;
 	faults: FaultInjector;
@@ -43,6 +45,7 @@ export async function handleControl(
 	res: ServerResponse,
 	path: string,
 	actions: ControlActions,
+	query = '',
 ): Promise<void> {
 	const method = req.method ?? 'GET';
 	const route = path.slice(CONTROL_PREFIX.length);
@@ -59,6 +62,10 @@ export async function handleControl(
 	}
 	if (route === '/state') {
 		if (expect('GET')) sendJson(res, 200, actions.dump());
+		return;
+	}
+	if (route === '/summary') {
+		if (expect('GET')) sendJson(res, 200, actions.summary({ users: /(^|[?&])users=(1|true)(&|$)/.test(query) }));
 		return;
 	}
 	if (route === '/reset') {

@@ -80,6 +80,8 @@ export function installExitHandlers(onSignal?: () => Promise<void> | void): void
 export interface SpawnOptions {
 	cwd?: string;
 	env?: NodeJS.ProcessEnv;
+	/** a file descriptor for the child's stdout instead of a pipe (a pipe loses what is unwritten when the child calls process.exit) */
+	stdoutFd?: number;
 }
 
 /** Starts a tracked, detached child with piped stdout/stderr. */
@@ -88,7 +90,7 @@ export function spawnDetached(command: string, args: string[], options: SpawnOpt
 	const child = spawn(command, args, {
 		cwd: options.cwd ?? ROOT,
 		env: options.env ?? process.env,
-		stdio: ['ignore', 'pipe', 'pipe'],
+		stdio: ['ignore', options.stdoutFd ?? 'pipe', 'pipe'],
 		detached: true,
 	});
 	children.add(child);

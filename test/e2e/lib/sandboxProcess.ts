@@ -65,6 +65,18 @@ export class SandboxProcess {
 		};
 	}
 
+	/** GET /__sandbox/summary: counts, timings and member digests (sandbox/summary.ts); users too when asked. */
+	async summary<T = Record<string, unknown>>(options: { users?: boolean } = {}): Promise<T> {
+		const response = await fetch(`${this.url}/__sandbox/summary${options.users ? '?users=1' : ''}`);
+		if (!response.ok) throw new Error(`sandbox summary answered ${response.status}`);
+		return (await response.json()) as T;
+	}
+
+	/** POST /__sandbox/faults: adds fault rules (sandbox/faults.ts); reset() removes them. */
+	async addFaults(rules: unknown[]): Promise<void> {
+		await this.control('faults', { rules });
+	}
+
 	async reset(): Promise<void> {
 		await this.control('reset');
 	}
