@@ -180,6 +180,24 @@ describe('faults: retried, survived, or reported per item', () => {
 		expect(answered).toHaveLength(20);
 	});
 
+	it.each([
+		['a long Retry-After pauses the whole run', '5', true],
+		['a short Retry-After holds back only the rate-limited request', '1', false],
+	] as const)('Update User: %s', async (_, retryAfter, pausesAll) => {
+		sandbox.faults.add({ kind: 'status', status: 429, retryAfter, count: 1, path: 'update_user' });
+		const input = items(...['gold', 'silver', 'bronze'].map((tier, i) => ({ user_id: `g${i}`, props: { loyalty_tier: tier } })));
+		const result = await runFanPass(sandbox, { parameters: update(fast, { concurrency: 2 }), items: input });
+		expect(result.error).toBeUndefined();
+		const requests = requestsTo(sandbox, UPDATE);
+		expect(requests).toHaveLength(4);
+		const limitedAt = Date.parse(requests.find((request) => request.fault)?.receivedAt ?? '');
+		// the third property set starts once the unlimited first batch is done
+		const third = Date.parse(requests[2].receivedAt);
+		if (pausesAll) expect(third - limitedAt).toBeGreaterThanOrEqual(4900);
+		else expect(third - limitedAt).toBeLessThan(900);
+		for (let i = 0; i < 3; i++) expect(sandbox.state.users.get(`g${i}`)?.custom.loyalty_tier).toBe(['gold', 'silver', 'bronze'][i]);
+	});
+
 	it('Upload File: a dropped connection re-sends the same file', async () => {
 		sandbox.faults.add({ kind: 'drop', count: 1, path: 'segments' });
 		const csv = Buffer.from('user_id\r\nz1\r\nz2\r\n');
