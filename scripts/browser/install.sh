@@ -6,6 +6,11 @@ set -euo pipefail
 START=$(date +%s)
 log() { echo "[browser-install] $*" >&2; }
 
+if [ -n "${CHROMIUM_PATH:-}" ]; then
+  [ -x "$CHROMIUM_PATH" ] || { log "CHROMIUM_PATH=$CHROMIUM_PATH is not an executable"; exit 1; }
+  log "using CHROMIUM_PATH=$CHROMIUM_PATH ($("$CHROMIUM_PATH" --version 2>/dev/null || echo '?'))"
+  exit 0
+fi
 if command -v chromium >/dev/null 2>&1; then
   log "$(chromium --version 2>/dev/null || echo chromium) already installed at $(command -v chromium) (checked in $(( $(date +%s) - START ))s)"
   exit 0
