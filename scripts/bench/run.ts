@@ -2,8 +2,7 @@
  * `npm run bench`: the FanPass node against what a user builds without it (n8n's HTTP Request node plus a
  * Code node), side by side in a real n8n 2.40.7 against the sandbox (issue 5, "Benchmark").
  *
- *   npm run bench                    full size (about 21 minutes on 2 cores; 10 of them are case 5b's
- *                                    FanPass run, which hits the per-run cap)
+ *   npm run bench                    full size (about 12 minutes on 2 cores)
  *   npm run bench -- --quick         the same cases at 1/100 size (about 2 minutes)
  *   npm run bench -- --cases=1,3,5a  only these cases
  *
