@@ -113,7 +113,7 @@ async function main(): Promise<void> {
 		if (process.env.N8N_DEMO_KEEP === '1') console.log(`\nscratch N8N_USER_FOLDER kept: ${userFolder}`);
 		else fs.rmSync(userFolder, { recursive: true, force: true });
 	}
-	console.log(`\n${failures === 0 ? 'All examples ran.' : `${failures} example(s) failed.`} Demo took ${secs(Date.now() - t0)}; everything is stopped.`);
+	console.log(`\n${failures === 0 ? 'All examples ran' : `${failures} example(s) failed`}${skipped > 0 ? ` (${skipped} skipped)` : ''}. Demo took ${secs(Date.now() - t0)}; everything is stopped.`);
 	console.log('Next: `npm run dev` opens the same setup in n8n\'s editor.');
 	process.exitCode = failures === 0 ? 0 : 1;
 }
