@@ -81,7 +81,7 @@ describe('FanPass as an AI Agent tool', () => {
 			[],
 		);
 		const upsert = toolNamed(tools, 'Upsert_segment');
-		expect(upsert.description).toBe('Upsert a segment in FanPass');
+		expect(upsert.description).toBe('Create or update a segment in FanPass');
 		expect(upsert.parameters.properties).toEqual({ Segment_Title: { type: 'string' }, Segment_Tag: { type: 'string' }, User_IDs: { type: 'string' } });
 		expect(upsert.parameters.required?.sort()).toEqual(['Segment_Tag', 'Segment_Title', 'User_IDs']);
 		const update = toolNamed(tools, 'Update_user');

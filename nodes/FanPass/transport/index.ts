@@ -63,6 +63,10 @@ export interface FanPassRequest {
 	body: IDataObject | MultipartBody;
 	/** The first input item this request serves, for the error's item index. */
 	itemIndex: number;
+	/** Whether repeating it is safe; a dropped connection is retried only then. */
+	idempotent?: boolean;
+	/** The Request Options, when the caller has read them already (else read for the item). */
+	policy?: RetryPolicy;
 }
 
 type Attempt =
@@ -93,7 +97,7 @@ export async function fanPassRequest(
 	context: IExecuteFunctions,
 	request: FanPassRequest,
 ): Promise<FanPassEnvelope> {
-	const policy = requestPolicy(context, request.itemIndex);
+	const policy = request.policy ?? requestPolicy(context, request.itemIndex);
 	const gate = rateGateFor(context);
 	const started = Date.now();
 	const failed = (attempts: number, gaveUpBecause?: string): FailedRequest => ({
@@ -114,7 +118,7 @@ export async function fanPassRequest(
 		const outcome = await attemptOnce(context, request, policy);
 		const retryable =
 			outcome.kind === 'network'
-				? isRetryableNetworkCode(outcome.code, outcome.detail)
+				? request.idempotent !== false && isRetryableNetworkCode(outcome.code, outcome.detail)
 				: isRetryableStatus(outcome.statusCode);
 		if (!retryable || policy.maxRetries === 0) return settle(context, outcome, failed(attempt), policy);
 		if (attempt > policy.maxRetries) {
