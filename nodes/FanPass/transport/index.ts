@@ -148,10 +148,12 @@ async function attemptOnce(context: IExecuteFunctions, request: FanPassRequest, 
 	const options: IHttpRequestOptions = {
 		method: 'POST',
 		url: `${request.baseUrl}${request.endpoint}`,
-		body: multipart ? multipart.body : request.body,
-		headers: multipart ? { 'Content-Type': multipart.contentType } : undefined,
-		json: !multipart,
-		encoding: multipart ? 'text' : undefined,
+		// JSON is serialised here, not by n8n: n8n deep-copies request options and drops keys named
+		// __proto__, constructor and prototype on the way, which are ordinary property names to FanPass.
+		body: multipart ? multipart.body : JSON.stringify(request.body),
+		headers: { 'Content-Type': multipart ? multipart.contentType : 'application/json', Accept: 'application/json' },
+		json: false,
+		encoding: 'text',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		abortSignal: context.getExecutionCancelSignal(),
