@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the FanPass node against what a user builds without it (n8n's HTTP Request node plus a
- * Code node), side by side in a real n8n 2.40.7 against the sandbox (issue 5, "Benchmark").
+ * Code node), side by side in a real n8n (the latest in n8n-runtime/n8n-versions.json) against the sandbox (issue 5, "Benchmark").
  *
  *   npm run bench                    full size (about 12 minutes on 2 cores)
  *   npm run bench -- --quick         the same cases at 1/100 size (about 2 minutes)
@@ -17,17 +17,18 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { N8nCli, type WorkflowJson } from '../../test/e2e/lib/n8nCli';
-import { ensureN8n } from '../../test/e2e/lib/n8nInstall';
-import { buildAndPack, installTarball, scratchUserFolder } from '../../test/e2e/lib/packageTarball';
-import { installExitHandlers, ROOT, secs, stopAll } from '../../test/e2e/lib/processes';
-import { SANDBOX_TOKEN, startSandboxProcess } from '../../test/e2e/lib/sandboxProcess';
+import { N8nCli, type WorkflowJson } from '../n8n-runtime/n8nCli';
+import { ensureN8n } from '../n8n-runtime/n8nInstall';
+import { N8N_LATEST } from '../n8n-runtime/n8nVersions';
+import { buildAndPack, installTarball, scratchUserFolder } from '../n8n-runtime/packageTarball';
+import { installExitHandlers, ROOT, secs, stopAll } from '../n8n-runtime/processes';
+import { SANDBOX_TOKEN, startSandboxProcess } from '../n8n-runtime/sandboxProcess';
 import { benchCases, FULL_FILE_MODE_THRESHOLD, judgeState, type BenchCase, type SandboxSummary } from './cases';
 import { measuredExecute, readRunData } from './measure';
 import { printReport, type SideResult } from './report';
 import { buildWorkflow, CREDENTIALS, isFanPass, SIDE_ENV, type BenchWorkflow } from './workflows';
 
-const N8N_VERSION = '2.40.7';
+const N8N_VERSION = N8N_LATEST;
 const QUICK_SCALE = 0.01;
 const IMPORT_DURATION_MS = 2000;
 
