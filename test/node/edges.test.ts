@@ -188,3 +188,35 @@ describe('edges: order, names, separators, types', () => {
 		expect(polls.length).toBeLessThan(20);
 	});
 });
+
+describe('edges: a CSV built from items', () => {
+	let sandbox: SandboxHandle;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ tokens: [GOOD_TOKEN], customAttributes: ['loyalty_tier'] });
+	});
+	afterAll(async () => await sandbox.close());
+
+	it('reports values over 36 characters as Update User does, and still sends them', async () => {
+		const long = 'z'.repeat(40);
+		const result = await runFanPass(sandbox, {
+			parameters: {
+				resource: 'segment',
+				operation: 'uploadFile',
+				title: 'Long',
+				tag: 'longValues',
+				sourceType: 0,
+				fileSource: 'items',
+				csvUserId: '={{ $json.user_id }}',
+				csvColumns: { column: [{ name: 'loyalty_tier', value: '={{ $json.tier }}' }] },
+				options: {},
+			},
+			items: items({ user_id: 'l1', tier: long }, { user_id: 'l2', tier: 'gold' }),
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.output[0].json.warnings).toEqual([
+			`item 0: column "loyalty_tier": the value has 40 characters; FanPass keeps only the first 36 ("${'z'.repeat(36)}")`,
+		]);
+		const file = requestsTo(sandbox, SEGMENTS)[0].multipart?.file;
+		expect(file?.bytes.toString('utf8')).toContain(long);
+	});
+});

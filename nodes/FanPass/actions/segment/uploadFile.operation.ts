@@ -15,7 +15,7 @@ import {
 	uploadSegmentFile,
 	type SegmentFile,
 } from '../../helpers/segmentFile';
-import { MAX_KEY_LENGTH } from '../../helpers/userProperties';
+import { MAX_KEY_LENGTH, MAX_VALUE_LENGTH } from '../../helpers/userProperties';
 import { segmentIdentityFields } from './segmentFields.description';
 import { waitOptions } from './waitOptions.description';
 import { waitResult } from './waitForImport.operation';
@@ -163,6 +163,8 @@ interface CsvGroup {
 	rows: Map<string, string[]>;
 	duplicates: number;
 	empty: number;
+	/** Values FanPass will cut to 36 characters, reported as Update User reports them. */
+	warnings: string[];
 }
 
 async function readBinaryJob(context: IExecuteFunctions, params: OperationParameters, itemIndex: number): Promise<UploadJob> {
@@ -219,7 +221,12 @@ function readCsvRow(context: IExecuteFunctions, params: OperationParameters, ite
 		}
 		return value === undefined || value === null ? '' : String(value);
 	});
-	return { columns, values };
+	const warnings = values.flatMap((value, index) =>
+		value.length > MAX_VALUE_LENGTH
+			? [`item ${itemIndex}: column "${columns[index]}": the value has ${value.length} characters; FanPass keeps only the first ${MAX_VALUE_LENGTH} ("${value.slice(0, MAX_VALUE_LENGTH)}")`]
+			: [],
+	);
+	return { columns, values, warnings };
 }
 
 function readCsvGroups(
@@ -233,11 +240,11 @@ function readCsvGroups(
 		try {
 			const fields = readSegmentIdentity(context, params, itemIndex);
 			const { ids, empty } = readUserIds(context, params, itemIndex, 'csvUserId', false);
-			const { columns, values } = readCsvRow(context, params, itemIndex);
+			const { columns, values, warnings } = readCsvRow(context, params, itemIndex);
 			let group = groups.get(fields.tag);
 			if (!group) {
 				const options = params.get('options', itemIndex) as IDataObject;
-				group = { job: { ...fields, options, itemIndexes: [] }, columns, rows: new Map(), duplicates: 0, empty: 0 };
+				group = { job: { ...fields, options, itemIndexes: [] }, columns, rows: new Map(), duplicates: 0, empty: 0, warnings: [] };
 				groups.set(fields.tag, group);
 			} else if (group.job.title !== fields.title || group.columns.join('\u0000') !== columns.join('\u0000')) {
 				throw itemError(
@@ -247,6 +254,7 @@ function readCsvGroups(
 				);
 			}
 			group.job.itemIndexes.push(itemIndex);
+			group.warnings.push(...warnings);
 			group.empty += empty;
 			for (const id of ids) {
 				if (group.rows.has(id)) group.duplicates++;
@@ -269,7 +277,13 @@ function csvJob(context: IExecuteFunctions, group: CsvGroup): UploadJob {
 	return {
 		...group.job,
 		file: { fileName, mimeType: 'text/csv', data },
-		extra: { rows: group.rows.size, duplicatesRemoved: group.duplicates, emptyRemoved: group.empty, columns: group.columns },
+		extra: {
+			rows: group.rows.size,
+			duplicatesRemoved: group.duplicates,
+			emptyRemoved: group.empty,
+			columns: group.columns,
+			...(group.warnings.length > 0 ? { warnings: group.warnings } : {}),
+		},
 	};
 }
 
@@ -285,7 +299,10 @@ async function runJob(context: IExecuteFunctions, baseUrl: string, job: UploadJo
 		correlationId: String(options.correlationId ?? '').trim() || defaultCorrelationId(context, job.tag),
 		file: job.file,
 	});
+	const fanPassWarnings = (result.warnings as string[] | undefined) ?? [];
 	Object.assign(result, job.extra);
+	const warnings = [...((job.extra.warnings as string[] | undefined) ?? []), ...fanPassWarnings];
+	if (warnings.length > 0) result.warnings = warnings;
 	if (options.waitForCompletion === true && typeof result.importId === 'number') {
 		const importId = result.importId;
 		const behaviour = readWaitBehaviour(options);
