@@ -1,5 +1,6 @@
 import type {
 	IExecuteFunctions,
+	INodeExecutionData,
 	INodeParameters,
 	INodeProperties,
 	NodeParameterValueType,
@@ -45,6 +46,7 @@ const holdsExpression = (value: unknown): boolean => {
  */
 export class OperationParameters {
 	private readonly raw: INodeParameters;
+	private readonly items: INodeExecutionData[];
 	private readonly once = new Map<string, unknown>();
 	private readonly paths = new Map<string, string[] | undefined>();
 
@@ -53,6 +55,7 @@ export class OperationParameters {
 		private readonly properties: INodeProperties[],
 	) {
 		this.raw = context.getNode().parameters;
+		this.items = context.getInputData();
 	}
 
 	/** The description's default for a parameter path. */
@@ -73,7 +76,7 @@ export class OperationParameters {
 		if (top === path) {
 			if (!this.paths.has(path)) this.paths.set(path, simpleJsonPath(rawValue));
 			const jsonPath = this.paths.get(path);
-			if (jsonPath) return readJsonPath(this.context.getInputData()[itemIndex]?.json, jsonPath);
+			if (jsonPath) return readJsonPath(this.items[itemIndex]?.json, jsonPath);
 		}
 		if (!holdsExpression(rawValue)) {
 			if (!this.once.has(path)) this.once.set(path, this.evaluate(path, 0));
