@@ -1,10 +1,11 @@
 /**
  * Fault injection: rules that make API requests misbehave on demand (error statuses, proxy
- * pages, empty or truncated bodies, dropped connections, delays), checked in order before auth,
- * like a proxy or rate limiter in front of the API. See sandbox/README.md, "Fault injection".
+ * pages, empty or truncated bodies, dropped connections, delays, trickled bodies, rewritten
+ * answers), checked in order before auth, like a proxy or rate limiter in front of the API.
+ * See sandbox/README.md, "Fault injection".
  */
 
-export const FAULT_KINDS = ['status', 'html', 'empty', 'truncated', 'drop', 'delay'] as const;
+export const FAULT_KINDS = ['status', 'html', 'empty', 'truncated', 'drop', 'delay', 'trickle', 'rewrite'] as const;
 
 export type FaultKind =
 	| 'status' // answer `status` (default 503) with the FanPass JSON envelope, errors: [message]
@@ -12,7 +13,19 @@ export type FaultKind =
 	| 'empty' // answer `status` (default 502) with an empty body
 	| 'truncated' // answer `status` (default 200) with content-type application/json and a cut-off JSON body
 	| 'drop' // destroy the socket without any response
-	| 'delay'; // wait `delayMs` before handling the request normally (or until the client disconnects)
+	| 'delay' // wait `delayMs` before handling the request normally (or until the client disconnects)
+	| 'trickle' // handle the request, send the headers at once, then `chunkBytes` of the body every `intervalMs`
+	| 'rewrite'; // handle the request, then answer with its envelope changed (`set`, `unset`, `stringify`, `pad`)
+
+/** Grows an envelope's `messages` and/or `errors` with generated strings (huge answers). */
+export interface PadSpec {
+	/** Strings appended to `messages`. */
+	messages?: number;
+	/** Strings appended to `errors`. */
+	errors?: number;
+	/** Length of each string in characters (default 100). */
+	length?: number;
+}
 
 export interface FaultRule {
 	kind: FaultKind;
@@ -35,6 +48,20 @@ export interface FaultRule {
 	afterApply?: boolean;
 	/** For 'status' and 'html': the error text (default: the status's reason phrase, marked as injected). */
 	message?: string;
+	/** For 'status': the envelope's own `status` field, when it should differ from the HTTP status (e.g. 200 with 500). */
+	envelopeStatus?: number;
+	/** For 'trickle': milliseconds between chunks (default 400). */
+	intervalMs?: number;
+	/** For 'trickle': bytes per chunk (default 1). */
+	chunkBytes?: number;
+	/** For 'rewrite': fields merged into the envelope; objects merge deeply (e.g. {import_status: {state: 'COMPLETED'}}). */
+	set?: Record<string, unknown>;
+	/** For 'rewrite': top-level fields removed from the envelope. */
+	unset?: string[];
+	/** For 'rewrite': top-level fields whose value is sent as text (e.g. the import id as "1001"). */
+	stringify?: string[];
+	/** For 'rewrite': generated messages/errors appended to the envelope. */
+	pad?: PadSpec;
 }
 
 /** A rule as listed: the rule plus its bookkeeping. */
@@ -64,6 +91,8 @@ export const DEFAULT_FAULT_STATUS: Readonly<Record<FaultKind, number | undefined
 	truncated: 200,
 	drop: undefined,
 	delay: undefined,
+	trickle: undefined,
+	rewrite: undefined,
 };
 
 const RULE_FIELDS = new Set([
@@ -78,7 +107,20 @@ const RULE_FIELDS = new Set([
 	'method',
 	'afterApply',
 	'message',
+	'envelopeStatus',
+	'intervalMs',
+	'chunkBytes',
+	'set',
+	'unset',
+	'stringify',
+	'pad',
 ]);
+
+/** Kinds that always handle the request themselves (afterApply does not apply). */
+const HANDLING_KINDS = new Set<FaultKind>(['delay', 'trickle', 'rewrite']);
+
+/** The largest padding a rule may ask for, so a typo cannot exhaust the sandbox's memory. */
+export const MAX_PAD_CHARS = 256 * 1024 * 1024;
 
 /** Kinds that answer with an HTTP response of their own. */
 const ANSWERING_KINDS = new Set<FaultKind>(['status', 'html', 'empty', 'truncated']);
@@ -105,13 +147,19 @@ function checkRule(raw: unknown): string[] {
 		if (!RULE_FIELDS.has(key)) problems.push(`unknown field "${key}"`);
 	}
 	const defined = (key: string) => raw[key] !== undefined;
-	const answering = ANSWERING_KINDS.has(kind as FaultKind);
+	const answering = ANSWERING_KINDS.has(kind as FaultKind) || kind === 'rewrite';
 
 	if (defined('status')) {
 		const status = raw.status;
 		if (!Number.isInteger(status) || (status as number) < 200 || (status as number) > 599) {
 			problems.push('status must be an integer from 200 to 599');
 		} else if (!answering) problems.push(`status does not apply to kind "${String(kind)}"`);
+	}
+	if (defined('envelopeStatus')) {
+		const status = raw.envelopeStatus;
+		if (!Number.isInteger(status) || (status as number) < 100 || (status as number) > 599) {
+			problems.push('envelopeStatus must be an integer from 100 to 599');
+		} else if (kind !== 'status') problems.push('envelopeStatus applies only to kind "status"');
 	}
 	if (defined('retryAfter')) {
 		if (typeof raw.retryAfter !== 'string' || !/^[\x20-\x7e]*\S[\x20-\x7e]*$/.test(raw.retryAfter)) {
@@ -122,8 +170,11 @@ function checkRule(raw: unknown): string[] {
 		if (!Number.isInteger(raw.delayMs) || (raw.delayMs as number) < 0) {
 			problems.push('delayMs must be a non-negative integer (required for kind "delay")');
 		}
-		if (defined('afterApply')) problems.push('afterApply does not apply to kind "delay" (a delayed request is always handled)');
 	} else if (defined('delayMs')) problems.push('delayMs applies only to kind "delay"');
+	if (HANDLING_KINDS.has(kind as FaultKind) && defined('afterApply')) {
+		problems.push(`afterApply does not apply to kind "${String(kind)}" (its request is always handled)`);
+	}
+	problems.push(...checkTrickle(raw, kind), ...checkRewrite(raw, kind));
 	if (defined('count') && (!Number.isInteger(raw.count) || (raw.count as number) < 1)) {
 		problems.push('count must be a positive integer');
 	}
@@ -140,6 +191,47 @@ function checkRule(raw: unknown): string[] {
 	}
 	if (defined('message') && kind !== 'status' && kind !== 'html') problems.push('message applies only to kinds "status" and "html"');
 	if (defined('afterApply') && typeof raw.afterApply !== 'boolean') problems.push('afterApply must be true or false');
+	return problems;
+}
+
+function checkTrickle(raw: Record<string, unknown>, kind: unknown): string[] {
+	const problems: string[] = [];
+	for (const [key, min] of [['intervalMs', 0], ['chunkBytes', 1]] as const) {
+		if (raw[key] === undefined) continue;
+		if (kind !== 'trickle') problems.push(`${key} applies only to kind "trickle"`);
+		else if (!Number.isInteger(raw[key]) || (raw[key] as number) < min) {
+			problems.push(`${key} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer`);
+		}
+	}
+	return problems;
+}
+
+const isStringList = (value: unknown) =>
+	Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'string' && entry !== '');
+
+function checkRewrite(raw: Record<string, unknown>, kind: unknown): string[] {
+	const problems: string[] = [];
+	const present = ['set', 'unset', 'stringify', 'pad'].filter((key) => raw[key] !== undefined);
+	if (kind !== 'rewrite') return present.map((key) => `${key} applies only to kind "rewrite"`);
+	if (present.length === 0) problems.push('kind "rewrite" needs at least one of set, unset, stringify, pad');
+	if (raw.set !== undefined && !isObject(raw.set)) problems.push('set must be a JSON object');
+	for (const key of ['unset', 'stringify']) {
+		if (raw[key] !== undefined && !isStringList(raw[key])) problems.push(`${key} must be a non-empty list of field names`);
+	}
+	if (raw.pad !== undefined) {
+		const pad = raw.pad;
+		if (!isObject(pad)) return [...problems, 'pad must be a JSON object {messages?, errors?, length?}'];
+		for (const key of Object.keys(pad)) {
+			if (!['messages', 'errors', 'length'].includes(key)) problems.push(`unknown field "pad.${key}"`);
+		}
+		for (const key of ['messages', 'errors', 'length']) {
+			if (pad[key] !== undefined && (!Number.isInteger(pad[key]) || (pad[key] as number) < (key === 'length' ? 1 : 0))) {
+				problems.push(`pad.${key} must be a ${key === 'length' ? 'positive' : 'non-negative'} integer`);
+			}
+		}
+		const count = Number(pad.messages ?? 0) + Number(pad.errors ?? 0);
+		if (count * Number(pad.length ?? 100) > MAX_PAD_CHARS) problems.push(`pad asks for more than ${MAX_PAD_CHARS} characters`);
+	}
 	return problems;
 }
 

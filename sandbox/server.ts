@@ -252,10 +252,12 @@ class Sandbox {
 			const envelope = describedFault(0, correlationId, `client disconnected during an injected delay of ${rule.delayMs} ms; not handled`);
 			return { correlationId, parsed: {}, envelope, wireStatus: 0, applied: false, send: () => undefined };
 		}
-		const handled = rule.afterApply ? await this.runRoute(req, path, auth) : null;
+		const handles = rule.afterApply === true || rule.kind === 'trickle' || rule.kind === 'rewrite';
+		const handled = handles ? await this.runRoute(req, path, auth) : null;
 		const correlationId = handled?.correlationId ?? randomUUID();
 		const parsed = handled?.parsed ?? (await recordBodyUnhandled(req, this.config.maxJsonBodyBytes));
-		const wireStatus = faultStatus(rule) ?? 0;
+		// trickle sends the handled answer's status; rewrite its own or the handled one
+		const wireStatus = faultStatus(rule) ?? (rule.kind === 'drop' ? 0 : (handled?.result.status ?? 0));
 		const emptySuccess = toEnvelope({ status: 200, messages: [], errors: [] }, correlationId);
 		const send = () => sendFault(res, rule, correlationId, handled?.envelope ?? emptySuccess);
 		const envelope =

@@ -63,9 +63,30 @@ describe('FanPass API credential', () => {
 		});
 	});
 
-	it('sends the token only as a Bearer header', () => {
+	it('sends the token, trimmed, only as a Bearer header, with no expression to evaluate', async () => {
 		const credential = new FanPassApi();
-		expect(credential.authenticate.properties.headers).toEqual({ Authorization: '=Bearer {{$credentials.apiToken.trim()}}' });
+		expect(typeof credential.authenticate).toBe('function');
 		expect(credential.properties.find((property) => property.name === 'apiToken')?.typeOptions?.password).toBe(true);
+		expect((await test(`\t${GOOD_TOKEN}  `)).status).toBe('OK');
+		expect(sandbox.state.requests[0].auth).toEqual({ present: true, valid: true });
+		const options = await credential.authenticate(
+			{ apiToken: ` ${GOOD_TOKEN}\n`, baseUrl: sandbox.url },
+			{ url: `${sandbox.url}/api/v1/update_user`, headers: { 'X-Other': '1' } },
+		);
+		expect(options.headers).toEqual({ 'X-Other': '1', Authorization: `Bearer ${GOOD_TOKEN}` });
+	});
+
+	it.each([
+		'http://user:s3cr3t-pw@127.0.0.1:PORT',
+		'http://user@127.0.0.1:PORT',
+		'http://:s3cr3t-pw@127.0.0.1:PORT/',
+	])('refuses an API Host with a user name or password (%s), never repeating the password', async (host) => {
+		const result = await test(GOOD_TOKEN, host.replace('PORT', String(sandbox.port)));
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('The API Host contains a user name or password');
+		expect(JSON.stringify(result)).not.toContain('s3cr3t-pw');
+		expect(JSON.stringify(result)).not.toContain(GOOD_TOKEN);
+		// refused before anything was sent
+		expect(sandbox.state.requests).toHaveLength(0);
 	});
 });

@@ -1,4 +1,5 @@
 import {
+	checkRequestOptions,
 	DEFAULT_RETRY_POLICY,
 	isRetryableNetworkCode,
 	isRetryableStatus,
@@ -58,6 +59,17 @@ describe('retry policy', () => {
 		});
 		expect(readRetryPolicy({ maxRetries: -1, timeout: 'x' })).toEqual(DEFAULT_RETRY_POLICY);
 		expect(readRetryPolicy({ maxRetries: 0 }).maxRetries).toBe(0);
+		// a Timeout of 0 never means "no deadline": checkRequestOptions refuses it, and the reader keeps the default
+		expect(readRetryPolicy({ timeout: 0 }).timeoutMs).toBe(DEFAULT_RETRY_POLICY.timeoutMs);
+	});
+
+	it('names every Request Option it cannot use, and accepts numeric text from expressions', () => {
+		expect(checkRequestOptions({})).toEqual([]);
+		expect(checkRequestOptions({ maxRetries: '3', maxRetryWait: 0, retryDelay: 0, timeout: '0.5' })).toEqual([]);
+		expect(checkRequestOptions({ maxRetries: 21, timeout: 0 })).toEqual([
+			'Request Options → Max Retries is 21; it must be a whole number from 0 to 20',
+			expect.stringMatching(/^Request Options → Timeout \(Seconds\) is 0; it must be more than 0 and at most 3600 seconds: it is the most time one attempt may take, from sending the request to the last byte of FanPass's answer, and the node never waits without a limit\. Leave it out for the default of 120 s$/),
+		]);
 	});
 
 	it('holds back a whole run until the latest Retry-After has passed', () => {

@@ -1,6 +1,7 @@
-import { NodeApiError, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
 import { previewBody, type FanPassEnvelope } from './envelope';
+import type { ResponseTooLargeError } from './responseBody';
 
 const UNAUTHORIZED_HINT =
 	'The FanPass API token is missing or invalid. Open the FanPass credential used by this node, paste a current token from the FanReach Portal, and click "Test" to check it.';
@@ -34,23 +35,41 @@ function transientLabel(statusCode: number): string | undefined {
 const RETRY_ADVICE =
 	'Nothing was lost silently: this item was not delivered. Run it again later, or allow more retries or a longer Max Retry Wait in the node\'s Request Options.';
 
-/** FanPass answered with its envelope and a non-2xx status. */
+/** FanPass's error texts for a message: the first few, and how many more there are. */
+function errorText(envelope: FanPassEnvelope, statusCode: number): string {
+	const shown = envelope.errors.slice(0, 3).join('; ');
+	const more = envelope.errorCount - Math.min(3, envelope.errorCount);
+	return shown === '' ? `HTTP ${statusCode}` : more > 0 ? `${shown}; and ${more} more (see the error details)` : shown;
+}
+
+/**
+ * FanPass answered with its envelope and a status that is not a success: a non-2xx HTTP status,
+ * or (when `wireStatus` differs) a 2xx whose envelope says `statusCode`.
+ */
 export function apiError(
 	context: IExecuteFunctions,
 	request: FailedRequest,
 	statusCode: number,
 	envelope: FanPassEnvelope,
+	wireStatus = statusCode,
 ): NodeApiError {
-	const fanPassText = envelope.errors.join('; ') || `HTTP ${statusCode}`;
+	const fanPassText = errorText(envelope, statusCode);
 	const trace = envelope.correlationId ? ` (correlationId ${envelope.correlationId})` : '';
+	const inside = wireStatus !== statusCode;
+	const statusLabel = inside ? `status ${statusCode} in an HTTP ${wireStatus} answer` : `HTTP ${statusCode}`;
+	const where = inside
+		? `FanPass answered ${request.endpoint} with HTTP ${wireStatus}, but its answer says status ${statusCode}, so the request is not treated as a success`
+		: `HTTP ${statusCode} from ${request.endpoint}`;
 	let message = `FanPass rejected the request: ${fanPassText}`;
-	let description = `HTTP ${statusCode} from ${request.endpoint}${trace}. Give the correlationId to FanReach support to trace it.`;
+	let description = `${where}${trace}. Give the correlationId to FanReach support to trace it.`;
 	if (statusCode === 401) {
 		message = UNAUTHORIZED_HINT;
-		description = `FanPass said: ${fanPassText}${trace}`;
+		description = `FanPass said: ${fanPassText}${trace}${inside ? ` (${statusLabel})` : ''}`;
 	} else if (transientLabel(statusCode)) {
-		message = `${transientLabel(statusCode)} (HTTP ${statusCode})${retryNote(request)}`;
+		message = `${transientLabel(statusCode)} (${statusLabel})${retryNote(request)}`;
 		description = `FanPass said: ${fanPassText}${trace}. ${RETRY_ADVICE}`;
+	} else if (inside) {
+		message = `FanPass rejected the request (${statusLabel}): ${fanPassText}`;
 	}
 	const error = new NodeApiError(
 		context.getNode(),
@@ -64,6 +83,30 @@ export function apiError(
 	);
 	error.context.correlationId = envelope.correlationId;
 	error.context.fanPassErrors = envelope.errors;
+	error.context.attempts = request.attempts;
+	if (inside) error.context.httpStatus = wireStatus;
+	return error;
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+/** FanPass's answer was larger than the node reads: not retried, since the request may have been applied. */
+export function tooLargeError(
+	context: IExecuteFunctions,
+	request: FailedRequest,
+	statusCode: number,
+	headers: IDataObject,
+	cause: ResponseTooLargeError,
+): NodeApiError {
+	const correlationId = typeof headers['x-correlation-id'] === 'string' ? headers['x-correlation-id'].slice(0, 100) : '';
+	const size = cause.declaredBytes !== undefined ? ` (${megabytes(cause.declaredBytes)} announced)` : '';
+	const error = new NodeApiError(context.getNode(), { httpCode: String(statusCode), correlationId } as JsonObject, {
+		message: `FanPass's answer to ${request.endpoint} was larger than ${megabytes(cause.limitBytes)}${size}, so the node stopped reading it (HTTP ${statusCode})`,
+		description: `FanPass may have applied the request: check in the FanReach Portal before sending it again${correlationId ? `, and give the correlationId ${correlationId} to FanReach support` : ''}.`,
+		httpCode: String(statusCode),
+		itemIndex: request.itemIndex,
+	});
+	error.context.correlationId = correlationId;
 	error.context.attempts = request.attempts;
 	return error;
 }
@@ -101,7 +144,7 @@ export function networkError(
 	// n8n rewrites a message that names a network code, so the code goes in the description.
 	const error = new NodeApiError(context.getNode(), { networkErrorCode: code } as JsonObject, {
 		message: `${what}${retryNote(request)}`,
-		description: `${code}: ${detail}. Check the API Host in the FanPass credential and that the server is reachable from n8n.${request.attempts > 1 ? ` ${RETRY_ADVICE}` : ''}`,
+		description: `${code}: ${detail}. ${timedOut ? 'The Timeout covers the whole answer, from sending the request to the last byte of the reply; raise it if FanPass is just slow. ' : ''}Check the API Host in the FanPass credential and that the server is reachable from n8n.${request.attempts > 1 ? ` ${RETRY_ADVICE}` : ''}`,
 		itemIndex: request.itemIndex,
 	});
 	error.context.attempts = request.attempts;

@@ -7,11 +7,14 @@ import {
 
 import { sleepUnlessCancelled } from '../helpers/cancellableSleep';
 import { asNodeError } from '../helpers/itemErrors';
+import { hasUserinfo, USERINFO_MESSAGE } from './baseUrl';
 import { parseEnvelope, type FanPassEnvelope } from './envelope';
-import { apiError, networkError, notEnvelopeError, type FailedRequest } from './errors';
+import { apiError, networkError, notEnvelopeError, tooLargeError, type FailedRequest } from './errors';
 import type { MultipartBody } from './multipart';
 import { rateGateFor } from './rateGate';
+import { discardBody, readBody, type ResponseTooLargeError } from './responseBody';
 import {
+	checkRequestOptions,
 	isRetryableNetworkCode,
 	isRetryableStatus,
 	parseRetryAfter,
@@ -19,42 +22,19 @@ import {
 	retryDelayMs,
 	type RetryPolicy,
 } from './retryPolicy';
+import { CREDENTIAL_NAME, runCredential } from './runCredential';
+
+export { hasUserinfo, normaliseBaseUrl, redactUserinfo } from './baseUrl';
+export { MAX_LISTED, MAX_TEXT_CHARS, type FanPassEnvelope } from './envelope';
+export { IMPORT_ID_FIELD, readId, requireField, requireImportId } from './envelopeFields';
+export { MAX_RESPONSE_BYTES } from './responseBody';
+export { CREDENTIAL_NAME, runCredential } from './runCredential';
 
 export type FanPassEndpoint = '/api/v1/segments' | '/api/v1/update_user' | '/api/v1/segment_import_status';
 
-export const CREDENTIAL_NAME = 'fanPassApi';
-
-const LOCAL_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
-/** Normalises and checks the credential's API host, so a typo or an unsafe host fails with a clear message. */
-export function normaliseBaseUrl(value: unknown, allowInsecureHttp = false): string {
-	const raw = typeof value === 'string' ? value.trim().replace(/\/+$/, '') : '';
-	let url: URL | undefined;
-	try {
-		url = new URL(raw);
-	} catch {
-		url = undefined;
-	}
-	if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-		throw new Error(
-			`The API Host in the FanPass credential ("${raw}") is not an http(s) URL. Use https://fanpass-api.fanreachdata.io, or your sandbox's address such as http://127.0.0.1:5680.`,
-		);
-	}
-	if (url.protocol === 'http:' && !LOCAL_HOSTS.test(url.hostname) && !allowInsecureHttp) {
-		throw new Error(
-			`The API Host in the FanPass credential ("${raw}") uses plain http:// to a remote host, which would send the API token unencrypted. Use https://, or turn on "Allow Plain HTTP to a Remote Host (Insecure)" in the credential if you really mean it.`,
-		);
-	}
-	return raw;
-}
-
+/** The run's API Host, checked (http(s), no user name or password, https unless local or allowed). */
 export async function getBaseUrl(context: IExecuteFunctions): Promise<string> {
-	const credentials = await context.getCredentials(CREDENTIAL_NAME);
-	try {
-		return normaliseBaseUrl(credentials.baseUrl, credentials.allowInsecureHttp === true);
-	} catch (error) {
-		throw new NodeOperationError(context.getNode(), (error as Error).message);
-	}
+	return (await runCredential(context)).baseUrl;
 }
 
 export interface FanPassRequest {
@@ -65,13 +45,21 @@ export interface FanPassRequest {
 	itemIndex: number;
 	/** Whether repeating it is safe; a dropped connection is retried only then. */
 	idempotent?: boolean;
-	/** The Request Options, when the caller has read them already (else read for the item). */
+	/** Retries and timeout, when the caller has read them already (see requestPolicy); else read for itemIndex. */
 	policy?: RetryPolicy;
 }
 
 type Attempt =
-	| { kind: 'response'; statusCode: number; statusMessage?: string; headers: IDataObject; body: unknown }
-	| { kind: 'network'; code: string; detail: string };
+	| {
+			kind: 'response';
+			statusCode: number;
+			statusMessage?: string;
+			headers: IDataObject;
+			body: Buffer;
+			envelope: FanPassEnvelope | undefined;
+	  }
+	| { kind: 'network'; code: string; detail: string }
+	| { kind: 'tooLarge'; statusCode: number; headers: IDataObject; error: ResponseTooLargeError };
 
 /**
  * A 429 whose wait is at least this long pauses every request of the run: FanPass is throttling
@@ -81,22 +69,41 @@ type Attempt =
  */
 export const RUN_WIDE_PAUSE_MS = 5_000;
 
-/** The node's "Request Options" for an item (retries and timeout). */
+/** The node's "Request Options" for an item (retries and timeout); refuses values it cannot use, naming them. */
 export function requestPolicy(context: IExecuteFunctions, itemIndex: number): RetryPolicy {
-	return readRetryPolicy(context.getNodeParameter('requestOptions', itemIndex, {}) as IDataObject);
+	const options = (context.getNodeParameter('requestOptions', itemIndex, {}) ?? {}) as IDataObject;
+	const problems = checkRequestOptions(options);
+	if (problems.length > 0) {
+		throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: ${problems.join('; ')}`, { itemIndex });
+	}
+	return readRetryPolicy(options);
+}
+
+/**
+ * The status that decides what an answer means: FanPass's envelope may say 400 or more inside an
+ * HTTP 2xx (e.g. 200 with `{"status": 500, "errors": ["… not stored"]}`), and that is no success.
+ */
+export function effectiveStatus(statusCode: number, envelope: FanPassEnvelope | undefined): number {
+	const success = statusCode >= 200 && statusCode <= 299;
+	return success && envelope && envelope.status >= 400 && envelope.status <= 599 ? envelope.status : statusCode;
 }
 
 /**
  * Sends one request to FanPass and returns its envelope. Every FanPass call goes through here.
- * 429, 502, 503, 504 and connection failures are retried with backoff and jitter (honouring
- * Retry-After) within the node's Request Options; a 429 also holds back the run's other requests.
- * What is finally not a success becomes a NodeApiError with FanPass's error text, the HTTP status
- * and the correlationId, and never the request's headers.
+ * 429, 502, 503, 504, connection failures and attempts that pass the Timeout are retried with
+ * backoff and jitter (honouring Retry-After) within the node's Request Options; a long 429 also
+ * holds back the run's other requests. An envelope status of 400 or more counts as that status
+ * even inside an HTTP 2xx. What is finally not a success becomes a NodeApiError with FanPass's
+ * error text, the status and the correlationId, and never the request's headers.
+ *
+ * A success is returned with FanPass's `errors` (bounded, like `messages`): on a 2xx they are
+ * warnings the caller must pass on to the items they concern.
  */
 export async function fanPassRequest(
 	context: IExecuteFunctions,
 	request: FanPassRequest,
 ): Promise<FanPassEnvelope> {
+	if (hasUserinfo(request.baseUrl)) throw new NodeOperationError(context.getNode(), USERINFO_MESSAGE, { itemIndex: request.itemIndex });
 	const policy = request.policy ?? requestPolicy(context, request.itemIndex);
 	const gate = rateGateFor(context);
 	const started = Date.now();
@@ -116,10 +123,11 @@ export async function fanPassRequest(
 			waitedMs += held;
 		}
 		const outcome = await attemptOnce(context, request, policy);
+		const status = outcome.kind === 'response' ? effectiveStatus(outcome.statusCode, outcome.envelope) : 0;
 		const retryable =
 			outcome.kind === 'network'
 				? request.idempotent !== false && isRetryableNetworkCode(outcome.code, outcome.detail)
-				: isRetryableStatus(outcome.statusCode);
+				: outcome.kind === 'response' && isRetryableStatus(status);
 		if (!retryable || policy.maxRetries === 0) return settle(context, outcome, failed(attempt), policy);
 		if (attempt > policy.maxRetries) {
 			return settle(context, outcome, failed(attempt, `Max Retries is ${policy.maxRetries}`), policy);
@@ -133,9 +141,9 @@ export async function fanPassRequest(
 					: `the next wait would pass the Max Retry Wait of ${policy.maxTotalWaitMs / 1000} s`;
 			return settle(context, outcome, failed(attempt, reason), policy);
 		}
-		if (outcome.kind === 'response' && outcome.statusCode === 429 && delay >= RUN_WIDE_PAUSE_MS) gate.closeFor(delay);
+		if (status === 429 && delay >= RUN_WIDE_PAUSE_MS) gate.closeFor(delay);
 		context.logger.warn(
-			`FanPass ${request.endpoint}: ${outcome.kind === 'response' ? `HTTP ${outcome.statusCode}` : outcome.code}; retry ${attempt} of ${policy.maxRetries} in ${(delay / 1000).toFixed(1)} s`,
+			`FanPass ${request.endpoint}: ${outcome.kind === 'network' ? outcome.code : `HTTP ${status}`}; retry ${attempt} of ${policy.maxRetries} in ${(delay / 1000).toFixed(1)} s`,
 			{ itemIndex: request.itemIndex },
 		);
 		await sleepUnlessCancelled(context, delay, () => cancelled(context, request));
@@ -143,8 +151,24 @@ export async function fanPassRequest(
 	}
 }
 
+interface StreamedResponse {
+	body: unknown;
+	statusCode: number;
+	statusMessage?: string;
+	headers?: IDataObject;
+}
+
+/**
+ * One attempt, under one deadline for the whole answer: n8n's own `timeout` only notices a
+ * connection that goes quiet, so a server that trickles a byte at a time would hold the node for
+ * ever. The body is taken as a stream and read here, and abandoned (connection closed) at the
+ * deadline, at the size limit, or when the execution is stopped.
+ */
 async function attemptOnce(context: IExecuteFunctions, request: FanPassRequest, policy: RetryPolicy): Promise<Attempt> {
 	const multipart = isMultipart(request.body) ? request.body : undefined;
+	const cancel = context.getExecutionCancelSignal();
+	const deadline = AbortSignal.timeout(policy.timeoutMs);
+	const signal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
 	const options: IHttpRequestOptions = {
 		method: 'POST',
 		url: `${request.baseUrl}${request.endpoint}`,
@@ -153,28 +177,67 @@ async function attemptOnce(context: IExecuteFunctions, request: FanPassRequest, 
 		body: multipart ? multipart.body : JSON.stringify(request.body),
 		headers: { 'Content-Type': multipart ? multipart.contentType : 'application/json', Accept: 'application/json' },
 		json: false,
-		encoding: 'text',
+		encoding: 'stream',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		abortSignal: context.getExecutionCancelSignal(),
-		timeout: policy.timeoutMs > 0 ? policy.timeoutMs : undefined,
+		abortSignal: cancel,
+		// n8n's (idle) timeout still guards the connection, e.g. a request abandoned before its headers.
+		timeout: policy.timeoutMs,
 	};
 	try {
-		const response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_NAME, options)) as {
-			body: unknown;
-			statusCode: number;
-			statusMessage?: string;
-			headers?: IDataObject;
+		const { decrypted } = await runCredential(context);
+		const pending = context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_NAME, options, {
+			credentialsDecrypted: decrypted,
+		}) as Promise<StreamedResponse>;
+		const response = await untilAborted(pending, signal, (late) => discardBody(late.body));
+		const headers = response.headers ?? {};
+		const declared = Number(headers['content-length']);
+		const read = await readBody(response.body, signal, undefined, Number.isFinite(declared) ? declared : undefined);
+		if (read.tooLarge) return { kind: 'tooLarge', statusCode: response.statusCode, headers, error: read.tooLarge };
+		return {
+			kind: 'response',
+			statusCode: response.statusCode,
+			statusMessage: response.statusMessage,
+			headers,
+			body: read.bytes,
+			envelope: parseEnvelope(read.bytes),
 		};
-		return { kind: 'response', ...response, headers: response.headers ?? {} };
 	} catch (error) {
+		if (cancel?.aborted) throw cancelled(context, request);
+		if (deadline.aborted) {
+			return { kind: 'network', code: 'ETIMEDOUT', detail: `no complete answer within the Timeout of ${policy.timeoutMs / 1000} s` };
+		}
 		if (error instanceof NodeOperationError) throw asNodeError(context, error, request.itemIndex);
-		if (context.getExecutionCancelSignal()?.aborted) throw cancelled(context, request);
 		// Statuses are read from the response, so anything thrown here never got FanPass's answer.
 		const cause = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
 		const code = cause.cause?.code ?? cause.code ?? 'REQUEST_FAILED';
 		return { kind: 'network', code, detail: cause.cause?.message ?? cause.message ?? code };
 	}
+}
+
+/** The promise's outcome, or signal.reason as soon as the signal aborts; a late value goes to `late`. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, late: (value: T) => void): Promise<T> {
+	return new Promise<T>((resolve, reject) => {
+		let settled = false;
+		const abort = () => {
+			settled = true;
+			reject(signal.reason);
+		};
+		if (signal.aborted) abort();
+		else signal.addEventListener('abort', abort, { once: true });
+		promise.then(
+			(value) => {
+				signal.removeEventListener('abort', abort);
+				if (settled) late(value);
+				else resolve(value);
+			},
+			(error: unknown) => {
+				signal.removeEventListener('abort', abort);
+				// After an abort the attempt is already reported; its own late failure changes nothing.
+				if (!settled) reject(error);
+			},
+		);
+	});
 }
 
 /** Turns the last attempt into the envelope, or into the error the user sees. */
@@ -185,11 +248,11 @@ function settle(
 	policy: RetryPolicy,
 ): FanPassEnvelope {
 	if (outcome.kind === 'network') throw networkError(context, request, outcome.code, outcome.detail, policy.timeoutMs);
-	const envelope = parseEnvelope(outcome.body);
+	if (outcome.kind === 'tooLarge') throw tooLargeError(context, request, outcome.statusCode, outcome.headers, outcome.error);
+	const envelope = outcome.envelope;
 	if (!envelope) throw notEnvelopeError(context, request, outcome.statusCode, outcome.statusMessage, outcome.body);
-	if (outcome.statusCode < 200 || outcome.statusCode > 299) {
-		throw apiError(context, request, outcome.statusCode, envelope);
-	}
+	const status = effectiveStatus(outcome.statusCode, envelope);
+	if (status < 200 || status > 299) throw apiError(context, request, status, envelope, outcome.statusCode);
 	return envelope;
 }
 

@@ -9,7 +9,10 @@ export interface RetryPolicy {
 	/** The first backoff; it doubles on every retry, up to maxDelayMs. */
 	baseDelayMs: number;
 	maxDelayMs: number;
-	/** Per attempt; 0 means n8n's default. */
+	/**
+	 * Per attempt: the deadline for the whole answer, from sending the request to the last byte
+	 * of the body. Always > 0 (checkRequestOptions refuses 0).
+	 */
 	timeoutMs: number;
 }
 
@@ -34,8 +37,46 @@ export function readRetryPolicy(options: IDataObject): RetryPolicy {
 	policy.maxTotalWaitMs = nonNegative(options.maxRetryWait, policy.maxTotalWaitMs / 1000) * 1000;
 	policy.baseDelayMs = nonNegative(options.retryDelay, policy.baseDelayMs / 1000) * 1000;
 	policy.maxDelayMs = Math.max(policy.baseDelayMs, policy.maxDelayMs);
-	policy.timeoutMs = nonNegative(options.timeout, policy.timeoutMs / 1000) * 1000;
+	const timeoutSeconds = nonNegative(options.timeout, policy.timeoutMs / 1000);
+	if (timeoutSeconds > 0 && timeoutSeconds <= MAX_TIMEOUT_SECONDS) policy.timeoutMs = Math.round(timeoutSeconds * 1000);
 	return policy;
+}
+
+/** The longest Timeout accepted, in seconds (longer is surely a typo, and timers cannot hold much more). */
+export const MAX_TIMEOUT_SECONDS = 3600;
+
+const LIMITS: Array<{ key: string; label: string; min: number; max?: number; whole?: boolean; exclusiveMin?: boolean; hint: string }> = [
+	{ key: 'maxRetries', label: 'Max Retries', min: 0, max: 20, whole: true, hint: 'a whole number from 0 to 20' },
+	{ key: 'maxRetryWait', label: 'Max Retry Wait (Seconds)', min: 0, hint: 'a number of seconds, 0 or more' },
+	{ key: 'retryDelay', label: 'First Retry Delay (Seconds)', min: 0, hint: 'a number of seconds, 0 or more' },
+	{
+		key: 'timeout',
+		label: 'Timeout (Seconds)',
+		min: 0,
+		exclusiveMin: true,
+		max: MAX_TIMEOUT_SECONDS,
+		hint: `more than 0 and at most ${MAX_TIMEOUT_SECONDS} seconds: it is the most time one attempt may take, from sending the request to the last byte of FanPass's answer, and the node never waits without a limit. Leave it out for the default of ${DEFAULT_RETRY_POLICY.timeoutMs / 1000} s`,
+	},
+];
+
+/** What is wrong with the "Request Options" values, one sentence per option (empty when all are usable). */
+export function checkRequestOptions(options: IDataObject): string[] {
+	const problems: string[] = [];
+	for (const limit of LIMITS) {
+		const value = options[limit.key];
+		if (value === undefined || value === null || value === '') continue;
+		const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+		const bad =
+			!Number.isFinite(number) ||
+			(limit.exclusiveMin ? number <= limit.min : number < limit.min) ||
+			(limit.max !== undefined && number > limit.max) ||
+			(limit.whole === true && !Number.isInteger(number));
+		if (bad) {
+			const given = typeof value === 'string' ? `"${value.slice(0, 40)}"` : JSON.stringify(value)?.slice(0, 40) ?? String(value);
+			problems.push(`Request Options → ${limit.label} is ${given}; it must be ${limit.hint}`);
+		}
+	}
+	return problems;
 }
 
 /** Statuses that mean "not now": rate limited, or a gateway in front of FanPass failed. */

@@ -44,10 +44,10 @@ export const requestOptionsDescription: INodeProperties[] = [
 				displayName: 'Timeout (Seconds)',
 				name: 'timeout',
 				type: 'number',
-				typeOptions: { minValue: 0 },
+				typeOptions: { minValue: 1 },
 				default: DEFAULT_RETRY_POLICY.timeoutMs / 1000,
 				description:
-					'How long to wait for FanPass to answer one attempt before giving up on it (and retrying). 0 uses n8n\'s default (300 s).',
+					'The most time one attempt may take, from sending the request to the last byte of FanPass\'s answer; past it the attempt is abandoned and retried. More than 0 (0 is refused: the node never waits without a limit).',
 			},
 		],
 	},
