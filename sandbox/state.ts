@@ -98,7 +98,6 @@ export interface RecordedRequest {
 	 * Parsed JSON body: always a JSON object, set only for JSON requests that parsed. Typed `any`
 	 * so tests can reach into it (`request.body.userIds`).
 	 */
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	body?: any;
 	/** Raw text of a body that was not valid JSON (first 64 KiB). */
 	rawBody?: string;

@@ -1,19 +1,26 @@
 /**
- * Packs this package the way `npm publish` would and checks what users would install:
+ * The package scan in `npm test`: n8n's real scanner plus the two things it does not check.
  *
- *   npm run scan                      pack, extract, scan, print size and file count
- *   tsx scripts/scan-tarball.ts --dir <extracted package/> [--json]   scan a tree that is already extracted
+ *   npm run scan                                          after `npm run build`: all of the below
+ *   tsx scripts/scan-tarball.ts --dir <package/> [--json]  an extracted tarball only (tarball leg + our checks)
+ *   tsx scripts/scan-tarball.ts --source <dir> [--json]    a source checkout only (source leg)
  *
- * Checks: the file list (package.json, README.md, LICENSE, dist/** only), no runtime dependencies,
- * and ESLint on every .js file and package.json with the rules n8n's community package scanner
- * applies. Run after `npm run build`. Exit code 0 when everything passed, 1 otherwise.
+ * 1. n8n's scanner (`@n8n/scan-community-package`, its exported `analyzePackage`) on this checkout
+ *    with its SOURCE_FILE_PATTERNS, and on the extracted `npm pack` tarball (`**\/*.js`,
+ *    package.json): what `npx @n8n/scan-community-package n8n-nodes-fanpass` runs after
+ *    downloading the published package and its provenance-attested source.
+ * 2. Our own checks, only what that scanner does not look at (scripts/tarball-scan/): the file
+ *    list (only dist/ JavaScript, codex and icons, README, LICENSE, package.json; every node and
+ *    credential package.json names is present) and the size, which it prints.
+ * Exit code 0 when everything passed, 1 otherwise; every finding is printed.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { scanExtractedPackage, type ScanReport } from './tarball-scan/scan';
+import { scanSource, scanTarballTree, type N8nScanResult } from './tarball-scan/n8nScanner';
+import { checkExtractedPackage, type FileReport } from './tarball-scan/scan';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -33,39 +40,57 @@ function packAndExtract(workDir: string): { packageDir: string; tarball: string;
 	return { packageDir: path.join(workDir, 'package'), tarball: path.basename(tarball), tarballBytes: fs.statSync(tarball).size };
 }
 
+interface Report {
+	n8nScanner: N8nScanResult[];
+	files?: FileReport;
+	tarball?: { name: string; bytes: number };
+	passed: boolean;
+}
+
 const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 
-function print(report: ScanReport, tarball?: { name: string; bytes: number }) {
-	if (tarball) console.log(`Tarball ${tarball.name}: ${kB(tarball.bytes)} packed, ${kB(report.unpackedBytes)} unpacked, ${report.fileCount} files`);
-	else console.log(`Package tree: ${kB(report.unpackedBytes)}, ${report.fileCount} files`);
-	for (const problem of report.fileProblems) console.log(`  FAIL files: ${problem}`);
-	for (const problem of report.manifestProblems) console.log(`  FAIL manifest: ${problem}`);
-	for (const finding of report.lint) {
-		console.log(`  FAIL lint ${finding.severity}: ${finding.file}:${finding.line}:${finding.column} ${finding.message} (${finding.rule})`);
+function print(report: Report) {
+	for (const leg of report.n8nScanner) {
+		console.log(`n8n scanner (@n8n/scan-community-package), ${leg.leg}: ${leg.passed ? 'passed' : `FAILED: ${leg.message ?? ''}`}`);
+		if (!leg.passed && leg.details) console.log(leg.details.trimEnd());
 	}
-	console.log(report.passed ? 'Tarball scan passed' : 'Tarball scan FAILED');
+	const files = report.files;
+	if (files) {
+		if (report.tarball) console.log(`Tarball ${report.tarball.name}: ${kB(report.tarball.bytes)} packed, ${kB(files.unpackedBytes)} unpacked, ${files.fileCount} files`);
+		else console.log(`Package tree: ${kB(files.unpackedBytes)}, ${files.fileCount} files`);
+		for (const problem of files.fileProblems) console.log(`  FAIL files: ${problem}`);
+		for (const problem of files.manifestProblems) console.log(`  FAIL manifest: ${problem}`);
+		console.log(`File list: ${files.passed ? 'passed' : 'FAILED'}`);
+	}
+	console.log(report.passed ? 'Package scan passed' : 'Package scan FAILED');
 }
 
 async function main() {
 	const args = process.argv.slice(2);
-	const dirIndex = args.indexOf('--dir');
-	const json = args.includes('--json');
-	let report: ScanReport;
-	let tarball: { name: string; bytes: number } | undefined;
-	if (dirIndex >= 0) {
-		report = await scanExtractedPackage(path.resolve(args[dirIndex + 1]));
+	const option = (name: string) => (args.includes(name) ? path.resolve(args[args.indexOf(name) + 1]) : undefined);
+	const dir = option('--dir');
+	const source = option('--source');
+	const report: Report = { n8nScanner: [], passed: false };
+	if (source) {
+		report.n8nScanner.push(await scanSource(source));
+	} else if (dir) {
+		report.n8nScanner.push(await scanTarballTree(dir));
+		report.files = checkExtractedPackage(dir);
 	} else {
+		report.n8nScanner.push(await scanSource(ROOT));
 		const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fanpass-scan-'));
 		try {
 			const packed = packAndExtract(workDir);
-			tarball = { name: packed.tarball, bytes: packed.tarballBytes };
-			report = await scanExtractedPackage(packed.packageDir);
+			report.tarball = { name: packed.tarball, bytes: packed.tarballBytes };
+			report.n8nScanner.push(await scanTarballTree(packed.packageDir));
+			report.files = checkExtractedPackage(packed.packageDir);
 		} finally {
 			fs.rmSync(workDir, { recursive: true, force: true });
 		}
 	}
-	if (json) console.log(JSON.stringify({ ...report, tarball }));
-	else print(report, tarball);
+	report.passed = report.n8nScanner.every((leg) => leg.passed) && (report.files?.passed ?? true);
+	if (args.includes('--json')) console.log(JSON.stringify(report));
+	else print(report);
 	process.exitCode = report.passed ? 0 : 1;
 }
 

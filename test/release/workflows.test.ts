@@ -56,20 +56,40 @@ describe('.github/workflows', () => {
 		expect(fs.statSync(path.join(ROOT, '.ci', 'run')).mode & 0o111).not.toBe(0);
 	});
 
-	it('publish.yml publishes with provenance on a v* tag that matches package.json, after the full CI', () => {
+	it('publish.yml runs the full CI on a v* tag, then publishes through n8n-node release with provenance', () => {
 		const publish = load('publish.yml');
 		expect(publish.on).toEqual({ push: { tags: ['v*'] } });
-		const [job] = Object.values(publish.jobs);
-		expect(job.permissions).toMatchObject({ 'id-token': 'write' });
-		expect(setupNode(publish)?.with).toMatchObject({ 'node-version': 20, 'registry-url': 'https://registry.npmjs.org' });
-		const runs = job.steps.map((step) => step.run ?? '');
-		const tagCheck = runs.findIndex((run) => run.includes('GITHUB_REF_NAME') && run.includes('package.json'));
-		const ciRun = runs.indexOf('.ci/run');
-		const npmPublish = runs.findIndex((run) => run.includes('npm publish'));
+		const { test, publish: release } = publish.jobs as Record<string, Job & { needs?: string }>;
+		const testRuns = test.steps.map((step) => step.run ?? '');
+		const tagCheck = testRuns.findIndex((run) => run.includes('GITHUB_REF_NAME') && run.includes('package.json'));
+		const repoCheck = testRuns.findIndex((run) => run.includes('scripts/release/check-repository.mjs') && run.includes('GITHUB_REPOSITORY'));
 		expect(tagCheck).toBeGreaterThanOrEqual(0);
-		expect(ciRun).toBeGreaterThan(tagCheck);
-		expect(npmPublish).toBeGreaterThan(ciRun);
-		expect(runs[npmPublish]).toBe('npm publish --provenance --access public');
+		expect(repoCheck).toBeGreaterThanOrEqual(0);
+		expect(testRuns.indexOf('.ci/run')).toBeGreaterThan(Math.max(tagCheck, repoCheck));
+
+		expect(release.needs).toBe('test');
+		expect(release.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+		const node = release.steps.find((step) => step.uses?.startsWith('actions/setup-node@'));
+		expect(node?.with).toMatchObject({ 'node-version': 24, 'registry-url': 'https://registry.npmjs.org' });
+		const releaseStep = release.steps.find((step) => step.run?.includes('npm run release'));
+		expect(releaseStep?.env).toMatchObject({ NPM_CONFIG_IGNORE_SCRIPTS: 'false' });
+		const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+			scripts: Record<string, string>;
+			publishConfig: Record<string, unknown>;
+		};
+		expect(manifest.scripts.release).toBe('n8n-node release');
+		expect(manifest.scripts.prepublishOnly).toBe('n8n-node prerelease');
+		expect(manifest.publishConfig).toEqual({ access: 'public', provenance: true });
+	});
+
+	it("package.json's repository, homepage and bugs name one repository, checked against the workflow's", () => {
+		const check = (repo: string) => spawnSync('node', ['scripts/release/check-repository.mjs', repo], { cwd: ROOT, encoding: 'utf8' });
+		const { repository } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { repository: { url: string } };
+		const own = /github\.com\/(.+)\.git$/.exec(repository.url)?.[1] as string;
+		expect(check(own).status).toBe(0);
+		const fork = check('someone/fork');
+		expect(fork.status).toBe(1);
+		expect(fork.stdout).toContain(`repository.url names ${own} but the workflow repository is someone/fork`);
 	});
 
 	it("publish.yml's tag check passes the matching tag and stops any other", () => {

@@ -101,13 +101,6 @@ describe('each kind', () => {
 		expect(sandbox.state.requests[0]).toMatchObject({ fault: 'html', status: 502 });
 	});
 
-	it('html with another status, e.g. a 504 gateway timeout page', async () => {
-		sandbox.faults.add({ kind: 'html', status: 504 });
-		const res = await post(UPDATE, updateBody);
-		expect(res.status).toBe(504);
-		expect(await res.text()).toContain('504 Gateway Timeout');
-	});
-
 	it('empty: 502 with an empty body', async () => {
 		sandbox.faults.add({ kind: 'empty' });
 		const res = await post(UPDATE, updateBody);
@@ -152,23 +145,6 @@ describe('each kind', () => {
 		expect(sandbox.faults.injected[0]).toMatchObject({ kind: 'delay', status: 200, applied: true });
 	});
 
-	it('delay: a client that gives up during the delay leaves the request unhandled', async () => {
-		sandbox.faults.add({ kind: 'delay', delayMs: 5_000 });
-		const started = Date.now();
-		await expect(
-			fetch(`${sandbox.url}${UPDATE}`, {
-				method: 'POST',
-				headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
-				body: JSON.stringify(updateBody),
-				signal: AbortSignal.timeout(200),
-			}),
-		).rejects.toThrow();
-		await waitForRequests(1);
-		expect(Date.now() - started).toBeLessThan(2_000);
-		expect(sandbox.state.requests[0]).toMatchObject({ fault: 'delay', status: 0 });
-		expect(sandbox.faults.injected[0]).toMatchObject({ kind: 'delay', applied: false });
-		expect(sandbox.state.users.size).toBe(0);
-	});
 });
 
 describe('count and probability', () => {
@@ -240,19 +216,6 @@ describe('count and probability', () => {
 		expect(await faultedIndexes({ ...rule, seed: 42 }, 100)).toEqual(otherSeed.filter((index) => index < 100));
 	});
 
-	it('probability 0 never hits, probability 1 always does', async () => {
-		expect(await faultedIndexes({ kind: 'status', status: 429, probability: 0 }, 50)).toEqual([]);
-		expect(await faultedIndexes({ kind: 'status', status: 429, probability: 1 }, 50)).toHaveLength(50);
-	});
-
-	it('rules are checked in order; a probability rule that misses lets the next rule apply', async () => {
-		sandbox.faults.add([
-			{ kind: 'status', status: 429, probability: 0 },
-			{ kind: 'status', status: 503, count: 1 },
-		]);
-		expect((await post(UPDATE, updateBody)).status).toBe(503);
-		expect((await post(UPDATE, updateBody)).status).toBe(200);
-	});
 });
 
 describe('effects', () => {
@@ -307,12 +270,6 @@ describe('effects', () => {
 		expect(sandbox.state.segments.get('file1')?.userIds).toEqual(['u1', 'u2', 'u3']);
 	});
 
-	it('faults are checked before auth: a bad token still gets the fault', async () => {
-		sandbox.faults.add({ kind: 'status', status: 429 });
-		expect((await post(UPDATE, updateBody, 'wrong-token')).status).toBe(429);
-		expect((await post(UPDATE, updateBody, 'wrong-token')).status).toBe(401);
-		expect(sandbox.state.requests[0].auth).toEqual({ present: true, valid: false });
-	});
 });
 
 describe('filters', () => {
@@ -321,12 +278,6 @@ describe('filters', () => {
 		expect((await post(SEGMENTS, segmentBody)).status).toBe(200);
 		expect((await post(UPDATE, updateBody)).status).toBe(503);
 		expect(sandbox.faults.list()[0]).toMatchObject({ remaining: 4, matched: 1 });
-	});
-
-	it('method: only requests with that method (any case)', async () => {
-		sandbox.faults.add({ kind: 'status', method: 'get' });
-		expect((await post(UPDATE, updateBody)).status).toBe(200);
-		expect((await post(UPDATE, undefined, TOKEN, 'GET')).status).toBe(503);
 	});
 
 	it('control endpoints are never faulted', async () => {
@@ -338,12 +289,6 @@ describe('filters', () => {
 });
 
 describe('control endpoints', () => {
-	it('POST also takes a bare array of rules', async () => {
-		const res = await control('POST', '/faults', [{ kind: 'empty' }, { kind: 'html' }]);
-		expect(res.status).toBe(200);
-		expect(sandbox.faults.list().map((rule) => rule.kind)).toEqual(['empty', 'html']);
-	});
-
 	it('POST adds {rules} or a single rule, GET lists rules and injected faults, DELETE clears', async () => {
 		const rule = { kind: 'status', status: 429, retryAfter: '1', count: 2, path: 'update_user' };
 		let res = await control('POST', '/faults', { rules: [rule] });

@@ -9,10 +9,8 @@ const SCAN = path.join(ROOT, 'scripts', 'scan-tarball.ts');
 
 interface Report {
 	passed: boolean;
-	fileCount: number;
-	fileProblems: string[];
-	manifestProblems: string[];
-	lint: Array<{ file: string; rule: string; message: string }>;
+	n8nScanner: Array<{ leg: string; passed: boolean; message?: string; details?: string }>;
+	files?: { fileCount: number; fileProblems: string[]; manifestProblems: string[]; passed: boolean };
 }
 
 const NODE_JS = `"use strict";
@@ -51,14 +49,14 @@ function writeCleanTree(dir: string) {
 	return write;
 }
 
-function scan(dir: string): Report {
-	const result = spawnSync(TSX, [SCAN, '--dir', dir, '--json'], { cwd: ROOT, encoding: 'utf8' });
+function scan(dir: string, mode: '--dir' | '--source' = '--dir'): Report {
+	const result = spawnSync(TSX, [SCAN, mode, dir, '--json'], { cwd: ROOT, encoding: 'utf8' });
 	const report = JSON.parse(result.stdout) as Report;
 	expect(result.status).toBe(report.passed ? 0 : 1);
 	return report;
 }
 
-describe('scripts/scan-tarball.ts on an extracted package tree', () => {
+describe('scripts/scan-tarball.ts (n8n\'s scanner + file list) on an extracted package tree', () => {
 	let dir: string;
 	beforeEach(() => {
 		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fanpass-scan-test-'));
@@ -68,8 +66,11 @@ describe('scripts/scan-tarball.ts on an extracted package tree', () => {
 	it('passes a clean tree', () => {
 		writeCleanTree(dir);
 		const report = scan(dir);
-		expect(report).toMatchObject({ passed: true, fileProblems: [], manifestProblems: [], lint: [] });
-		expect(report.fileCount).toBe(7);
+		expect(report).toMatchObject({
+			passed: true,
+			n8nScanner: [{ leg: 'tarball', passed: true }],
+			files: { fileCount: 7, fileProblems: [], manifestProblems: [], passed: true },
+		});
 	});
 
 	it('fails a tampered tree and names every problem', () => {
@@ -96,7 +97,7 @@ describe('scripts/scan-tarball.ts on an extracted package tree', () => {
 
 		const report = scan(dir);
 		expect(report.passed).toBe(false);
-		expect(report.fileProblems).toEqual(
+		expect(report.files?.fileProblems).toEqual(
 			expect.arrayContaining([
 				'missing LICENSE',
 				'unexpected file outside dist/: sandbox/server.js',
@@ -105,23 +106,37 @@ describe('scripts/scan-tarball.ts on an extracted package tree', () => {
 				'test, sandbox, source or source map file in dist/: dist/test/upsert.test.js',
 			]),
 		);
-		expect(report.manifestProblems).toContain('package.json has runtime dependencies: busboy');
+		// n8n's own scanner finds what it checks: globals, imports, runtime dependencies, keywords
+		const [tarballLeg] = report.n8nScanner;
+		expect(tarballLeg).toMatchObject({ leg: 'tarball', passed: false, message: 'ESLint violations found' });
+		const details = tarballLeg.details?.replace(/\x1b\[[0-9;]*m/g, '') ?? '';
+		expect(details).toContain('helpers/leak.js');
+		expect(details).toContain("Use of restricted global 'process' is not allowed");
+		expect(details).toContain("Use of restricted global 'setTimeout' is not allowed");
+		for (const rule of [
+			'@n8n/community-nodes/no-restricted-globals',
+			'@n8n/community-nodes/no-restricted-imports',
+			'@n8n/community-nodes/no-runtime-dependencies',
+			'n8n-nodes-base/community-package-json-keywords-without-official-tag',
+		]) {
+			expect(details).toContain(rule);
+		}
+	});
 
-		const leak = report.lint.filter((finding) => finding.file === 'dist/nodes/FanPass/helpers/leak.js');
-		const byRule = (rule: string) => leak.filter((finding) => finding.rule === rule).map((finding) => finding.message);
-		expect(byRule('@n8n/community-nodes/no-restricted-globals')).toEqual([
-			"Use of restricted global 'process' is not allowed",
-			"Use of restricted global 'setTimeout' is not allowed. Use the 'sleep' helper from 'n8n-workflow' instead.",
-		]);
-		expect(byRule('@n8n/community-nodes/no-restricted-imports')).toEqual([expect.stringContaining("Require of 'fs'")]);
-		// busboy passes n8n's rule (it is a devDependency) but would not be installed next to the node.
-		expect(byRule('tarball/runtime-imports')).toEqual([
-			expect.stringContaining("'fs' is not available"),
-			expect.stringContaining("'busboy' is not available"),
-		]);
-		const manifestRules = report.lint.filter((finding) => finding.file === 'package.json').map((finding) => finding.rule);
-		expect(manifestRules).toEqual(
-			expect.arrayContaining(['@n8n/community-nodes/no-runtime-dependencies', 'n8n-nodes-base/community-package-json-keywords-without-official-tag']),
-		);
+	it("runs the scanner's source leg on nodes/ and credentials/ sources", () => {
+		const write = (file: string, text: string) => {
+			fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+			fs.writeFileSync(path.join(dir, file), text);
+		};
+		fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
+		write('nodes/Leak/Leak.node.ts', 'export const token = process.env.FANPASS_TOKEN;\n');
+		// outside nodes/ and credentials/: not part of what n8n scans
+		write('test/helper.ts', 'export const cwd = process.cwd();\n');
+		const report = scan(dir, '--source');
+		expect(report.passed).toBe(false);
+		const details = report.n8nScanner[0].details?.replace(/\x1b\[[0-9;]*m/g, '') ?? '';
+		expect(details).toContain('nodes/Leak/Leak.node.ts');
+		expect(details).toContain('@n8n/community-nodes/no-restricted-globals');
+		expect(details).not.toContain('test/helper.ts');
 	});
 });
