@@ -1,4 +1,6 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { requestOptionsDescription } from '../actions/common/requestOptions.description';
 
 /** How a FanPass request is retried and timed out; read from the node's "Request Options". */
 export interface RetryPolicy {
@@ -16,12 +18,16 @@ export interface RetryPolicy {
 	timeoutMs: number;
 }
 
+/** The Request Options' defaults, as the node's description declares them (the only copy). */
+const declared = (name: string): number =>
+	Number((requestOptionsDescription[0].options as INodeProperties[]).find((option) => option.name === name)?.default);
+
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-	maxRetries: 5,
-	maxTotalWaitMs: 300_000,
-	baseDelayMs: 1_000,
+	maxRetries: declared('maxRetries'),
+	maxTotalWaitMs: declared('maxRetryWait') * 1000,
+	baseDelayMs: declared('retryDelay') * 1000,
 	maxDelayMs: 60_000,
-	timeoutMs: 120_000,
+	timeoutMs: declared('timeout') * 1000,
 };
 
 function nonNegative(value: unknown, fallback: number): number {

@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_RETRY_POLICY } from '../../transport/retryPolicy';
-
-/** Retries and timeout, shared by every action: each FanPass request goes through them. */
+/**
+ * Retries and timeout, shared by every action: each FanPass request goes through them. The defaults
+ * here are the only copy: transport/retryPolicy.ts reads them (n8n's scanner wants literal defaults).
+ */
 export const requestOptionsDescription: INodeProperties[] = [
 	{
 		displayName: 'Request Options',
@@ -18,7 +19,7 @@ export const requestOptionsDescription: INodeProperties[] = [
 				name: 'maxRetries',
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 20 },
-				default: DEFAULT_RETRY_POLICY.maxRetries,
+				default: 5,
 				description:
 					'How many times a request is retried after a rate limit (429), a gateway error (502, 503, 504), a dropped connection or a timeout. 0 turns retrying off. 400, 401, 403 and 413 are never retried.',
 			},
@@ -27,7 +28,7 @@ export const requestOptionsDescription: INodeProperties[] = [
 				name: 'maxRetryWait',
 				type: 'number',
 				typeOptions: { minValue: 0 },
-				default: DEFAULT_RETRY_POLICY.maxTotalWaitMs / 1000,
+				default: 300,
 				description:
 					'The most time one request may spend waiting between its retries, Retry-After included. When FanPass asks for a longer wait, the item fails with a message that says so.',
 			},
@@ -36,7 +37,7 @@ export const requestOptionsDescription: INodeProperties[] = [
 				name: 'retryDelay',
 				type: 'number',
 				typeOptions: { minValue: 0, numberPrecision: 2 },
-				default: DEFAULT_RETRY_POLICY.baseDelayMs / 1000,
+				default: 1,
 				description:
 					'The wait before the first retry when FanPass gives no Retry-After; it doubles on every retry (up to 60 s), with random jitter so parallel requests do not retry in lockstep',
 			},
@@ -45,7 +46,7 @@ export const requestOptionsDescription: INodeProperties[] = [
 				name: 'timeout',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: DEFAULT_RETRY_POLICY.timeoutMs / 1000,
+				default: 120,
 				description:
 					'The most time one attempt may take, from sending the request to the last byte of FanPass\'s answer; past it the attempt is abandoned and retried. More than 0 (0 is refused: the node never waits without a limit).',
 			},

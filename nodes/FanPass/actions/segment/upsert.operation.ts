@@ -11,8 +11,6 @@ import { addUnique, type NormalisedIds } from '../../helpers/userIds';
 import { sendSegmentIds, type FanPassTarget } from '../../transport/client';
 import { segmentIdentityFields, sourceTypeName } from './segmentFields.description';
 
-export const UPSERT_DEFAULTS = { emptyList: 'error', fileModeThreshold: 10000 } as const;
-
 const properties: INodeProperties[] = [
 	{
 		displayName:
@@ -97,7 +95,7 @@ const properties: INodeProperties[] = [
 						description: 'Send nothing for that tag and output an item that says it was skipped',
 					},
 				],
-				default: UPSERT_DEFAULTS.emptyList,
+				default: 'error',
 				description: 'What to do when a tag ends up with no user IDs',
 			},
 			{
@@ -105,7 +103,7 @@ const properties: INodeProperties[] = [
 				name: 'fileModeThreshold',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: UPSERT_DEFAULTS.fileModeThreshold,
+				default: 10000,
 				description:
 					'A segment with more user IDs than this is sent as one CSV file (FanPass\'s recommended mode for large segments) instead of a JSON list. The output then has an importId for Wait for Import.',
 			},
@@ -148,7 +146,7 @@ function readItem(
 		...readSegmentIdentity(context, params, itemIndex),
 		notes: params.text('options.notes', itemIndex),
 		emptyList: params.option('options', 'emptyList', itemIndex) === 'skip' ? 'skip' : 'error',
-		fileModeThreshold: threshold >= 1 ? threshold : UPSERT_DEFAULTS.fileModeThreshold,
+		fileModeThreshold: threshold >= 1 ? threshold : Number(params.defaultOf('options.fileModeThreshold')),
 		...readUserIds(context, params, itemIndex, fromList ? 'userIdList' : 'userId', fromList),
 	};
 }

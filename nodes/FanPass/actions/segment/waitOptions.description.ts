@@ -1,7 +1,5 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-export const WAIT_DEFAULTS = { pollInterval: 5, maxWait: 600, onFailed: 'error', onTimeout: 'error' } as const;
-
 /** Poll options shared by Wait for Import and Upload Segment File's "Wait for Import to Finish". */
 export const waitOptions = (extraShow?: IDisplayOptions['show']): INodeProperties[] => {
 	const displayOptions: IDisplayOptions | undefined = extraShow ? { show: extraShow } : undefined;
@@ -11,7 +9,7 @@ export const waitOptions = (extraShow?: IDisplayOptions['show']): INodePropertie
 			name: 'pollInterval',
 			type: 'number',
 			typeOptions: { minValue: 0.05 },
-			default: WAIT_DEFAULTS.pollInterval,
+			default: 5,
 			description: 'Time before the second status check; later checks wait 1.5 times longer each time, up to 60 seconds',
 			displayOptions,
 		},
@@ -20,7 +18,7 @@ export const waitOptions = (extraShow?: IDisplayOptions['show']): INodePropertie
 			name: 'maxWait',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: WAIT_DEFAULTS.maxWait,
+			default: 600,
 			description: 'How long to wait at most before giving up on this run',
 			displayOptions,
 		},
@@ -32,7 +30,7 @@ export const waitOptions = (extraShow?: IDisplayOptions['show']): INodePropertie
 				{ name: 'Stop With an Error', value: 'error', description: 'Fail the node with FanPass\'s reason' },
 				{ name: 'Output the Status', value: 'output', description: 'Continue with state "failed" in the output' },
 			],
-			default: WAIT_DEFAULTS.onFailed,
+			default: 'error',
 			description: 'What to do when FanPass reports the import as failed',
 			displayOptions,
 		},
@@ -48,9 +46,17 @@ export const waitOptions = (extraShow?: IDisplayOptions['show']): INodePropertie
 					description: 'Continue with the last status (finished: false), e.g. to loop with a Wait node and an IF node',
 				},
 			],
-			default: WAIT_DEFAULTS.onTimeout,
+			default: 'error',
 			description: 'What to do when the import has not finished within Max Wait',
 			displayOptions,
 		},
 	];
+};
+
+/** The wait options' defaults, read from the description above (the only copy). */
+export const WAIT_DEFAULTS = Object.fromEntries(waitOptions().map((option) => [option.name, option.default])) as {
+	pollInterval: number;
+	maxWait: number;
+	onFailed: string;
+	onTimeout: string;
 };

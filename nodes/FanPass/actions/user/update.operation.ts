@@ -23,8 +23,6 @@ import {
 	type PropertyValue,
 } from '../../helpers/userProperties';
 
-export const UPDATE_DEFAULTS = { batchSize: 1000, concurrency: 4, invalidKeys: 'error', longValues: 'truncate' } as const;
-
 const properties: INodeProperties[] = [
 	{
 		displayName: 'User ID',
@@ -43,7 +41,7 @@ const properties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{ name: 'Fields Below', value: 'fields', description: 'Name/value pairs entered one by one' },
-			{ name: 'JSON', value: 'json', description: 'An object of name/value pairs, e.g. {{ $json.attributes }}' },
+			{ name: 'JSON', value: 'json', description: 'An object of name/value pairs, e.g. an attributes field of the input item' },
 		],
 		default: 'fields',
 		description: 'How to give the property names and values',
@@ -106,7 +104,7 @@ const properties: INodeProperties[] = [
 				name: 'batchSize',
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 10000 },
-				default: UPDATE_DEFAULTS.batchSize,
+				default: 1000,
 				description:
 					'Users that end up with identical properties are sent together; this caps how many user IDs go in one request',
 			},
@@ -115,7 +113,7 @@ const properties: INodeProperties[] = [
 				name: 'concurrency',
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 20 },
-				default: UPDATE_DEFAULTS.concurrency,
+				default: 4,
 				description: 'How many update requests may be in flight at once when there are many distinct property sets',
 			},
 			{
@@ -134,7 +132,7 @@ const properties: INodeProperties[] = [
 						description: 'Leave those names out, send the rest and list what was skipped in the output',
 					},
 				],
-				default: UPDATE_DEFAULTS.invalidKeys,
+				default: 'error',
 				description: 'What to do with property names FanPass would silently ignore',
 			},
 			{
@@ -149,7 +147,7 @@ const properties: INodeProperties[] = [
 					},
 					{ name: 'Stop With an Error', value: 'error', description: 'Fail the item instead' },
 				],
-				default: UPDATE_DEFAULTS.longValues,
+				default: 'truncate',
 				description: 'What to do with values FanPass would cut to 36 characters',
 			},
 		],
@@ -324,7 +322,7 @@ export async function execute(
 
 	const whole = (name: 'batchSize' | 'concurrency') => {
 		const value = Math.floor(Number(params.option('options', name, 0)));
-		return value >= 1 ? value : UPDATE_DEFAULTS[name];
+		return value >= 1 ? value : Number(params.defaultOf(`options.${name}`));
 	};
 	const { finalOf, replaced } = mergeByUser(updates);
 	const { batches, batchOf } = planBatches(finalOf, whole('batchSize'));
