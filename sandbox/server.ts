@@ -26,7 +26,7 @@ import { handleControl, isControlPath } from './routes/control';
 import { importStatusRoute } from './routes/importStatus';
 import { segmentsRoute } from './routes/segments';
 import { updateUserRoute } from './routes/updateUser';
-import { summariseState } from './summary';
+import { InFlightGauge, summariseState } from './summary';
 import { createState, dumpState, resetState, type RecordedRequest, type SandboxState } from './state';
 
 export type { SandboxOptions } from './config';
@@ -93,6 +93,7 @@ class Sandbox {
 	/** Bumped by reset(), so that requests straddling a reset are not recorded into the new state. */
 	private generation = 0;
 	readonly midway = new MidwayFailures();
+	readonly inFlight = new InFlightGauge();
 	private seq = 0;
 
 	constructor(readonly config: SandboxConfig) {
@@ -107,6 +108,7 @@ class Sandbox {
 		this.faults.clear();
 		this.midway.arm(0);
 		this.seq = 0;
+		this.inFlight.reset();
 		this.generation++;
 	}
 
@@ -129,7 +131,7 @@ class Sandbox {
 		if (isControlPath(url.pathname)) {
 			await handleControl(req, res, url.pathname, {
 				dump: () => this.dump(),
-				summary: (options) => summariseState(this.state, options),
+				summary: (options) => summariseState(this.state, options, this.inFlight),
 				reset: () => this.reset(),
 				forceImport: (id, outcome, reason) => this.forceImport(id, outcome, reason),
 				faults: this.faults,
@@ -137,7 +139,12 @@ class Sandbox {
 			}, url.search);
 			return;
 		}
-		await this.handleApi(req, res, url);
+		this.inFlight.enter();
+		try {
+			await this.handleApi(req, res, url);
+		} finally {
+			this.inFlight.leave();
+		}
 	}
 
 	/** Auth, routing and the route itself; the body is always drained afterwards. */
