@@ -77,10 +77,10 @@ export function packageOf(frame: CallFrame, ours: RegExp = DEFAULT_PATTERN): str
 }
 
 export function categorise(frame: CallFrame, ours: RegExp = DEFAULT_PATTERN): Category {
+	if (ours.test(frame.url)) return 'ours';
 	const pkg = packageOf(frame, ours);
 	if (pkg === '(garbage collector)') return 'gc';
 	if (pkg === '(idle/program)') return 'idle';
-	if (pkg === 'n8n-nodes-fanpass') return 'ours';
 	if (N8N_PACKAGE.test(pkg)) return 'n8n';
 	if (frame.url.includes('node_modules/')) return 'packages';
 	return 'node';
