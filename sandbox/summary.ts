@@ -18,13 +18,19 @@ export interface RequestSummary {
 	busyMs: number;
 	firstReceivedAt: string | null;
 	lastFinishedAt: string | null;
-	/** The most API requests in progress at the same moment since the last reset. */
+	/** The most API requests in progress at the same moment since the last reset (arrival to answer). */
 	peakInFlight: number;
+	/**
+	 * The most connections open at once (from accept to close; a connection that carries a control
+	 * request stops counting): what a client's concurrency offers, even when each request is handled
+	 * too fast to overlap with another.
+	 */
+	peakOpenConnections: number;
 }
 
 /**
- * Counts the API requests in progress, from their arrival to their answer, and keeps the highest
- * count. Live, because the recorded times (receivedAt in whole ms) cannot tell two back-to-back
+ * Counts what is in progress (API requests from arrival to answer; connections that carried them) and
+ * keeps the highest count. Live, because the recorded times (receivedAt in whole ms) cannot tell two back-to-back
  * sub-millisecond requests from two overlapping ones.
  */
 export class InFlightGauge {
@@ -64,7 +70,12 @@ export function membersDigest(userIds: Iterable<string>): string {
 	return createHash('sha256').update([...userIds].sort().join('\n')).digest('hex');
 }
 
-function summariseRequests(state: SandboxState, peakInFlight: number): RequestSummary {
+export interface Gauges {
+	requests: InFlightGauge;
+	connections: InFlightGauge;
+}
+
+function summariseRequests(state: SandboxState, gauges: Gauges | undefined): RequestSummary {
 	const byPathAndStatus: Record<string, number> = {};
 	const intervals: Array<[number, number]> = [];
 	let handlingMs = 0;
@@ -97,11 +108,12 @@ function summariseRequests(state: SandboxState, peakInFlight: number): RequestSu
 		busyMs: Math.round(busyMs),
 		firstReceivedAt: intervals.length ? new Date(intervals[0][0]).toISOString() : null,
 		lastFinishedAt: intervals.length ? new Date(last).toISOString() : null,
-		peakInFlight,
+		peakInFlight: gauges?.requests.peak ?? 0,
+		peakOpenConnections: gauges?.connections.peak ?? 0,
 	};
 }
 
-export function summariseState(state: SandboxState, options: { users: boolean }, inFlight?: InFlightGauge): Record<string, unknown> {
+export function summariseState(state: SandboxState, options: { users: boolean }, gauges?: Gauges): Record<string, unknown> {
 	const segments: Record<string, SegmentSummary> = {};
 	for (const [tag, segment] of state.segments) {
 		segments[tag] = {
@@ -116,5 +128,5 @@ export function summariseState(state: SandboxState, options: { users: boolean },
 	const users = options.users
 		? Object.fromEntries([...state.users].map(([id, user]) => [id, { user_properties: user.user_properties, custom: user.custom }]))
 		: undefined;
-	return { requests: summariseRequests(state, inFlight?.peak ?? 0), segments, userCount: state.users.size, ...(users ? { users } : {}) };
+	return { requests: summariseRequests(state, gauges), segments, userCount: state.users.size, ...(users ? { users } : {}) };
 }

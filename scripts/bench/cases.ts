@@ -80,7 +80,7 @@ function allCases(scale: number): BenchCase[] {
 }
 
 export interface SandboxSummary {
-	requests: { total: number; byPathAndStatus: Record<string, number>; faulted: number; handlingMs: number; busyMs: number; peakInFlight?: number };
+	requests: { total: number; byPathAndStatus: Record<string, number>; faulted: number; handlingMs: number; busyMs: number; peakInFlight?: number; peakOpenConnections?: number };
 	segments: Record<string, { count: number; membersSha256: string; mode: string }>;
 	userCount: number;
 	users?: Record<string, { user_properties: Record<string, unknown>; custom: Record<string, unknown> }>;

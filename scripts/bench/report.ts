@@ -29,8 +29,9 @@ export interface SideResult {
 	/** wall time during which the sandbox was handling at least one request */
 	sandboxBusyMs: number;
 	sandboxHandlingMs: number;
-	/** the most requests the sandbox had in progress at once */
+	/** the most requests the sandbox had in progress at once, and the most connections open that carried them */
 	peakInFlight: number;
+	peakOpenConnections?: number;
 	requests: { total: number; byPathAndStatus: Record<string, number>; faulted: number };
 	n8nPeakMb: number;
 	runnerPeakMb: number;
@@ -152,20 +153,23 @@ function floorTable(results: SideResult[], metrics: CaseMetrics[]): void {
 	const cases = casesOf(results).filter(({ id }) => metrics.some((m) => m.caseId === id));
 	if (cases.length === 0) return;
 	console.log(
-		"\nThe FanPass node's own cost against the floor measured in the same run. Node: the node's executionTime in n8n. Floor: the per-item work outside n8n (read the ID path, normalise, de-duplicate, build the body or CSV; the fastest of 3) plus the same requests sent by a minimal client (a fresh http.Agent per request, like n8n's helper), one at a time and at 4 concurrent. Peak in flight: the most requests the sandbox had in progress at once.\n",
+		"\nThe FanPass node's own cost against the floor measured in the same run. Node: the node's executionTime in n8n. Floor: the per-item work outside n8n (read the ID path, normalise, de-duplicate, build the body or CSV; the fastest of 3) plus the same requests sent by a minimal client (a fresh http.Agent per request, like n8n's helper), one at a time and at 4 concurrent. Peak in flight: the most requests the sandbox was handling at once / the most connections open at once that carried requests.\n",
 	);
-	console.log('| Case | Items | Requests | Node | per item | per request | Floor: work | Floor: requests 1 / 4 at a time | Floor | Node ÷ floor | Node ÷ baseline | Peak in flight: node / floor at 4 | Floor bodies | Node transient RSS / file |');
+	console.log('| Case | Items | Requests | Node | per item | per request | Floor: work | Floor: requests 1 / 4 at a time | Floor | Node ÷ floor | Node ÷ baseline | Peak in flight: node; floor at 4 | Floor bodies | Node transient RSS / file |');
 	console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
 	for (const { id } of cases) {
 		const runs = metrics.filter((m) => m.caseId === id);
 		const floors = runs.map((m) => m.floor).filter((f): f is FloorResult => !!f);
 		const send = (concurrency: number) => floors.map((f) => f.sends.find((s) => s.concurrency === concurrency)?.ms);
 		const sends = floors.some((f) => f.sends.length > 1) ? `${cell(send(1), millis)} / ${cell(send(4), millis)}` : cell(send(1), millis);
-		const peakFloor = floors.some((f) => f.sends.length > 1) ? cell(floors.map((f) => f.sends.find((s) => s.concurrency === 4)?.peakInFlight), int) : '–';
+		const at4 = (get: (send: FloorResult['sends'][number]) => number) => floors.map((f) => { const send = f.sends.find((s) => s.concurrency === 4); return send ? get(send) : undefined; });
+		const peakFloor = floors.some((f) => f.sends.length > 1) ? `${cell(at4((s) => s.peakInFlight), int)} / ${cell(at4((s) => s.peakOpenConnections), int)}` : '–';
+		const nodeRuns = results.filter((r) => r.caseId === id && r.side === 'fanpass');
+		const peakNode = `${cell(nodeRuns.map((r) => r.peakInFlight), int)} / ${cell(nodeRuns.map((r) => r.peakOpenConnections), int)}`;
 		const bodies = floors.length ? agreed(floors.map((f) => (f.identical ? 'identical' : `**differ**: ${f.detail}`))) : (results.find((r) => r.caseId === id && r.side === 'fanpass')?.floorError ?? '–');
 		const memory = runs.some((m) => m.fileMb !== undefined) ? `${cell(runs.map((m) => m.transientMb), mb)} / ${cell(runs.map((m) => m.fileMb), (v) => `${v.toFixed(v < 1 ? 3 : 1)} MB`)}` : cell(runs.map((m) => m.transientMb), mb);
 		console.log(
-			`| ${id} | ${int(runs[0].items)} | ${cell(runs.map((m) => m.requests), int)} | ${cell(runs.map((m) => m.nodeMs), millis)} | ${cell(runs.map((m) => m.perItemMs), micros)} | ${cell(runs.map((m) => m.perRequestMs), micros)} | ${cell(floors.map((f) => f.workMs), millis)} | ${sends} | ${cell(floors.map((f) => f.floorMs), millis)} | ${cell(runs.map((m) => m.vsFloor), times)} | ${cell(runs.map((m) => m.vsBaseline), times)} | ${cell(runs.map((m) => m.peakInFlight), int)} / ${peakFloor} | ${bodies} | ${memory} |`,
+			`| ${id} | ${int(runs[0].items)} | ${cell(runs.map((m) => m.requests), int)} | ${cell(runs.map((m) => m.nodeMs), millis)} | ${cell(runs.map((m) => m.perItemMs), micros)} | ${cell(runs.map((m) => m.perRequestMs), micros)} | ${cell(floors.map((f) => f.workMs), millis)} | ${sends} | ${cell(floors.map((f) => f.floorMs), millis)} | ${cell(runs.map((m) => m.vsFloor), times)} | ${cell(runs.map((m) => m.vsBaseline), times)} | ${peakNode}; ${peakFloor} | ${bodies} | ${memory} |`,
 		);
 	}
 }

@@ -137,11 +137,11 @@ async function main(): Promise<void> {
 				const result = await runSide(benchCase, side, workflows.get(`${benchCase.id}/${side}`) as BenchWorkflow, round);
 				results.push(result);
 				console.log(
-					`  ${side.padEnd(13)} ${result.finished ? 'finished' : result.timedOut ? 'DID NOT FINISH' : 'FAILED'} in ${secs(result.wallMs)}; nodes ${secs(result.workMs ?? 0)}; ${result.requests.total} requests (peak ${result.peakInFlight} in flight); state ${result.correct ? 'correct' : 'WRONG'} (${result.stateDetail})${result.error ? `; error: ${result.error}` : ''}`,
+					`  ${side.padEnd(13)} ${result.finished ? 'finished' : result.timedOut ? 'DID NOT FINISH' : 'FAILED'} in ${secs(result.wallMs)}; nodes ${secs(result.workMs ?? 0)}; ${result.requests.total} requests (peak in flight ${result.peakInFlight} requests, ${result.peakOpenConnections ?? '?'} connections); state ${result.correct ? 'correct' : 'WRONG'} (${result.stateDetail})${result.error ? `; error: ${result.error}` : ''}`,
 				);
 				if (result.floor) {
 					const f = result.floor;
-					console.log(`  ${'floor'.padEnd(13)} work ${f.workMs.toFixed(1)} ms + requests ${f.sends.map((send) => `${send.ms.toFixed(1)} ms at ${send.concurrency} (peak ${send.peakInFlight})`).join(', ')}; bodies ${f.identical ? 'identical' : `DIFFER: ${f.detail}`}`);
+					console.log(`  ${'floor'.padEnd(13)} work ${f.workMs.toFixed(1)} ms + requests ${f.sends.map((send) => `${send.ms.toFixed(1)} ms at ${send.concurrency} (peak ${send.peakInFlight} / ${send.peakOpenConnections})`).join(', ')}; bodies ${f.identical ? 'identical' : `DIFFER: ${f.detail}`}`);
 				}
 				if (result.floorError) console.log(`  ${'floor'.padEnd(13)} FAILED: ${result.floorError}`);
 				if (result.profile) console.log(result.profile.split('\n').slice(0, 12).map((line) => `  ${line}`).join('\n'));
@@ -204,6 +204,7 @@ async function main(): Promise<void> {
 			sandboxBusyMs: summary.requests.busyMs,
 			sandboxHandlingMs: summary.requests.handlingMs,
 			peakInFlight: summary.requests.peakInFlight ?? 0,
+			peakOpenConnections: summary.requests.peakOpenConnections,
 			requests: { total: summary.requests.total, byPathAndStatus: summary.requests.byPathAndStatus, faulted: summary.requests.faulted },
 			n8nPeakMb: Math.round(run.n8nPeakKb / 1024),
 			runnerPeakMb: Math.round(run.runnerPeakKb / 1024),

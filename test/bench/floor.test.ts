@@ -16,7 +16,8 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 beforeEach(() => sandbox.reset());
 
-const peakInFlight = async () => ((await (await fetch(`${sandbox.url}/__sandbox/summary`)).json()) as { requests: { peakInFlight: number } }).requests.peakInFlight;
+const peaks = async () => ((await (await fetch(`${sandbox.url}/__sandbox/summary`)).json()) as { requests: { peakInFlight: number; peakOpenConnections: number } }).requests;
+const peakInFlight = async () => (await peaks()).peakInFlight;
 const update = (userId: string): FloorRequest => ({ path: '/api/v1/update_user', contentType: 'application/json', body: Buffer.from(JSON.stringify({ userIds: [userId], userProperties: { favorite_team: 'Hawks' } })) });
 
 describe('requests in flight at the sandbox', () => {
@@ -32,6 +33,18 @@ describe('requests in flight at the sandbox', () => {
 		sandbox.faults.add({ kind: 'delay', delayMs: 50, count: 3 });
 		await sendAll(sandbox.url, TOKEN, ['a', 'b', 'c'].map(update), 1);
 		expect(await peakInFlight()).toBe(1);
+	});
+
+	it('connections open at once: a held request and the ones that arrive meanwhile on their own connections', async () => {
+		sandbox.faults.add({ kind: 'delay', delayMs: 150, count: 1 });
+		await sendAll(sandbox.url, TOKEN, ['1', '2', '3', '4'].map(update), 4);
+		const { peakInFlight: requests, peakOpenConnections: connections } = await peaks();
+		expect(requests).toBeGreaterThanOrEqual(2);
+		expect(connections).toBeGreaterThanOrEqual(requests);
+		expect(connections).toBeLessThanOrEqual(4);
+		// the summary's own connection (a control request) does not count
+		await peaks();
+		expect((await peaks()).peakOpenConnections).toBe(connections);
 	});
 
 	it('the client reads FanPass errors too (a bad token gets the 401 envelope)', async () => {
