@@ -11,7 +11,10 @@ export interface BenchArgs {
 	cpuProf: boolean;
 	floor: boolean;
 	n8nVersion: string;
-	report?: string;
+	/** earlier results files to print (several: their runs together, e.g. a --repeat run and a run of one slow case) */
+	report?: string[];
+	/** where to write this run's results, besides .cache/bench/results.json */
+	out?: string;
 }
 
 export const DEFAULT_N8N_VERSION = '2.40.7';
@@ -24,6 +27,7 @@ const VALUES: Record<string, RegExp> = {
 	repeat: /^[1-9]\d*$/,
 	n8n: /^\d+\.\d+\.\d+$/,
 	report: /.+/,
+	out: /.+/,
 };
 
 export function parseArgs(argv: string[]): BenchArgs {
@@ -49,6 +53,7 @@ export function parseArgs(argv: string[]): BenchArgs {
 		cpuProf: values['cpu-prof'] === 'true',
 		floor: values['no-floor'] !== 'true',
 		n8nVersion: values.n8n ?? DEFAULT_N8N_VERSION,
-		report: values.report,
+		report: list(values.report),
+		out: values.out,
 	};
 }

@@ -33,6 +33,8 @@ export interface FloorSend {
 	ms: number;
 	peakInFlight: number;
 	peakOpenConnections: number;
+	/** time the sandbox was handling at least one of them */
+	sandboxBusyMs: number;
 	/** HTTP statuses other than 200, by status */
 	notOk: Record<string, number>;
 }
@@ -50,10 +52,10 @@ export interface FloorResult {
 	floorMs: number;
 }
 
-async function control(baseUrl: string, what: 'reset' | 'summary'): Promise<{ requests: { peakInFlight: number; peakOpenConnections: number } } | undefined> {
+async function control(baseUrl: string, what: 'reset' | 'summary'): Promise<{ requests: { peakInFlight: number; peakOpenConnections: number; busyMs: number } } | undefined> {
 	const response = await fetch(`${baseUrl}/__sandbox/${what}`, { method: what === 'reset' ? 'POST' : 'GET' });
 	if (!response.ok) throw new Error(`sandbox ${what} answered ${response.status}`);
-	return what === 'summary' ? ((await response.json()) as { requests: { peakInFlight: number; peakOpenConnections: number } }) : undefined;
+	return what === 'summary' ? ((await response.json()) as { requests: { peakInFlight: number; peakOpenConnections: number; busyMs: number } }) : undefined;
 }
 
 export async function measureFloor(spec: FloorSpec): Promise<FloorResult> {
@@ -82,7 +84,7 @@ export async function measureFloor(spec: FloorSpec): Promise<FloorResult> {
 		const summary = await control(spec.baseUrl, 'summary');
 		const notOk: Record<string, number> = {};
 		for (const answer of answers) if (answer.status !== 200) notOk[answer.status] = (notOk[answer.status] ?? 0) + 1;
-		sends.push({ concurrency, ms, peakInFlight: summary?.requests.peakInFlight ?? 0, peakOpenConnections: summary?.requests.peakOpenConnections ?? 0, notOk });
+		sends.push({ concurrency, ms, peakInFlight: summary?.requests.peakInFlight ?? 0, peakOpenConnections: summary?.requests.peakOpenConnections ?? 0, sandboxBusyMs: summary?.requests.busyMs ?? 0, notOk });
 	}
 	await control(spec.baseUrl, 'reset');
 	const workMs = Math.min(...workRunsMs);

@@ -54,7 +54,7 @@ export interface SideResult {
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 const millis = (ms: number) => (ms >= 1000 ? seconds(ms) : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
-const micros = (ms: number) => (ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(ms < 0.01 ? 2 : 1)} µs`);
+const micros = (ms: number) => (ms >= 1000 ? seconds(ms) : ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(ms < 0.01 ? 2 : 1)} µs`);
 const times = (value: number) => `×${value.toFixed(value < 0.1 ? 3 : 2)}`;
 const mb = (value: number) => `${int(value)} MB`;
 

@@ -16,7 +16,9 @@
  * .cpuprofile files stay in .cache/bench/profiles/ for Chrome DevTools; times under a profiler are not
  * comparable), --no-floor, --n8n=<version>, --timeout=<seconds per run> (default 600, quick 120),
  * --skip-build (use dist/ as it is), --keep (keep the scratch N8N_USER_FOLDER and the runs' stdout),
- * --report=<results.json> (print an earlier run's tables again, without running anything).
+ * --out=<file> (write the results there too), --report=<results.json>[,<more.json>] (print earlier runs'
+ * tables again without running anything; several files are printed as one run, e.g. a --repeat=2 run of
+ * the quick cases and one run of the slow case 5b).
  *
  * Every run is one fresh `n8n execute --id --rawOutput` process on the same user folder, after a sandbox
  * reset; cases and sides run one after the other, and with --repeat the whole list runs N times. The floor
@@ -49,10 +51,27 @@ const UPDATE_CONCURRENCY = 4;
 const FLOOR_WORK_RUNS = 3;
 const OUT_DIR = path.join(ROOT, '.cache', 'bench');
 
-/** --report=<results.json>: prints the tables of an earlier run again. */
-function reprint(file: string): void {
-	const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { mode: string; n8nVersion: string; totalMs: number; repeat?: number; results: SideResult[] };
-	process.exitCode = printReport(saved.results.map((r) => ({ ...r, round: r.round ?? 1 })), saved) ? 0 : 1;
+interface SavedRun {
+	mode: string;
+	n8nVersion: string;
+	totalMs: number;
+	repeat?: number;
+	date?: string;
+	results: SideResult[];
+}
+
+/** --report=<results.json>[,...]: prints the tables of earlier runs again, as one. */
+function reprint(files: string[]): void {
+	const saved = files.map((file) => JSON.parse(fs.readFileSync(file, 'utf8')) as SavedRun);
+	const results = saved.flatMap((run) => run.results.map((r) => ({ ...r, round: r.round ?? 1 })));
+	const meta = {
+		mode: [...new Set(saved.map((run) => run.mode))].join('+'),
+		n8nVersion: [...new Set(saved.map((run) => run.n8nVersion))].join('+'),
+		totalMs: saved.reduce((sum, run) => sum + run.totalMs, 0),
+		repeat: Math.max(...saved.map((run) => run.repeat ?? 1)),
+	};
+	console.log(`results of ${saved.map((run, i) => `${files[i]} (${run.date ?? 'undated'})`).join(', ')}`);
+	process.exitCode = printReport(results, meta) ? 0 : 1;
 }
 
 /** An installed n8n; installs it only when nothing is there yet (an install under way is not disturbed). */
@@ -141,7 +160,7 @@ async function main(): Promise<void> {
 				);
 				if (result.floor) {
 					const f = result.floor;
-					console.log(`  ${'floor'.padEnd(13)} work ${f.workMs.toFixed(1)} ms + requests ${f.sends.map((send) => `${send.ms.toFixed(1)} ms at ${send.concurrency} (peak ${send.peakInFlight} / ${send.peakOpenConnections})`).join(', ')}; bodies ${f.identical ? 'identical' : `DIFFER: ${f.detail}`}`);
+					console.log(`  ${'floor'.padEnd(13)} work ${f.workMs.toFixed(1)} ms + requests ${f.sends.map((send) => `${send.ms.toFixed(1)} ms at ${send.concurrency} (sandbox busy ${send.sandboxBusyMs} ms, peak ${send.peakInFlight} / ${send.peakOpenConnections})`).join(', ')}; bodies ${f.identical ? 'identical' : `DIFFER: ${f.detail}`}`);
 				}
 				if (result.floorError) console.log(`  ${'floor'.padEnd(13)} FAILED: ${result.floorError}`);
 				if (result.profile) console.log(result.profile.split('\n').slice(0, 12).map((line) => `  ${line}`).join('\n'));
@@ -225,6 +244,7 @@ async function main(): Promise<void> {
 	const ok = printReport(results, { mode: args.quick ? 'quick' : 'full', totalMs, n8nVersion: N8N_VERSION, repeat: args.repeat });
 	const json = { mode: args.quick ? 'quick' : 'full', n8nVersion: N8N_VERSION, date: new Date().toISOString(), totalMs, repeat: args.repeat, fileModeThreshold, results };
 	fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(json, null, 2)}\n`);
+	if (args.out) fs.writeFileSync(path.resolve(args.out), `${JSON.stringify(json, null, 2)}\n`);
 	// a run of every case is also kept under its mode's name, so that a later partial run does not replace it
 	if (!args.cases && !args.sides && !args.cpuProf) fs.writeFileSync(path.join(outDir, `results-${args.quick ? 'quick' : 'full'}-${N8N_VERSION}.json`), `${JSON.stringify(json, null, 2)}\n`);
 	console.log(`\nresults: ${path.relative(ROOT, path.join(outDir, 'results.json'))}; total ${secs(totalMs)}`);

@@ -4,7 +4,7 @@ import type { FloorResult } from '../../scripts/bench/floor';
 import { printReport, type SideResult } from '../../scripts/bench/report';
 import type { Side } from '../../scripts/bench/workflows';
 
-const floor = (workMs: number, sendMs: number): FloorResult => ({ workMs, workRunsMs: [workMs], requests: 1, identical: true, detail: 'the same JSON body', sends: [{ concurrency: 1, ms: sendMs, peakInFlight: 1, peakOpenConnections: 1, notOk: {} }], floorMs: workMs + sendMs });
+const floor = (workMs: number, sendMs: number): FloorResult => ({ workMs, workRunsMs: [workMs], requests: 1, identical: true, detail: 'the same JSON body', sends: [{ concurrency: 1, ms: sendMs, peakInFlight: 1, peakOpenConnections: 1, sandboxBusyMs: 1, notOk: {} }], floorMs: workMs + sendMs });
 
 function side(caseId: string, kind: Side, round: number, workMs: number, extra: Partial<SideResult> = {}): SideResult {
 	return {
