@@ -5,19 +5,20 @@
  * (headless, the way n8n installs community packages), imports and runs every workflow in examples/,
  * prints what each one output and what FanReach (the sandbox) now holds, then stops everything.
  *
- * Environment: N8N_DEMO_VERSION (default 2.40.7), N8N_DEMO_KEEP=1 keeps the scratch user folder.
+ * Environment: N8N_DEMO_VERSION (default: the latest in n8n-runtime/n8n-versions.json), N8N_DEMO_KEEP=1 keeps the scratch user folder.
  */
 import * as fs from 'node:fs';
-import { show } from '../test/e2e/lib/checks';
-import type { Execution, NodeItem, WorkflowJson } from '../test/e2e/lib/n8nCli';
-import { ensureN8n } from '../test/e2e/lib/n8nInstall';
-import { buildAndPack, scratchUserFolder } from '../test/e2e/lib/packageTarball';
-import { prepareInstance } from '../test/e2e/lib/prepareInstance';
-import { installExitHandlers, secs, stopAll } from '../test/e2e/lib/processes';
-import { startSandboxProcess, type SandboxState } from '../test/e2e/lib/sandboxProcess';
-import { requestCounts, table } from '../test/e2e/lib/summary';
+import { show } from './n8n-runtime/checks';
+import type { Execution, NodeItem, WorkflowJson } from './n8n-runtime/n8nCli';
+import { ensureN8n } from './n8n-runtime/n8nInstall';
+import { versionFromEnv } from './n8n-runtime/n8nVersions';
+import { buildAndPack, scratchUserFolder } from './n8n-runtime/packageTarball';
+import { prepareInstance } from './n8n-runtime/prepareInstance';
+import { installExitHandlers, secs, stopAll } from './n8n-runtime/processes';
+import { startSandboxProcess, type SandboxState } from './n8n-runtime/sandboxProcess';
+import { requestCounts, table } from './n8n-runtime/summary';
 
-const VERSION = process.env.N8N_DEMO_VERSION || '2.40.7';
+const VERSION = versionFromEnv('N8N_DEMO_VERSION');
 
 /** One line for an output item of a FanPass node. */
 function describeItem(json: Record<string, unknown>): string {

@@ -7,20 +7,21 @@
  *   npm run dev -- --check      start everything, verify the editor answers and lists the examples, exit 0/1
  *   --skip-build                use the existing dist/ (still packs)
  *
- * Environment: N8N_DEV_VERSION (default 2.40.7), N8N_DEV_PORT (default 5678), FANPASS_SANDBOX_PORT (default 5680).
+ * Environment: N8N_DEV_VERSION (default: the latest in n8n-runtime/n8n-versions.json), N8N_DEV_PORT (default 5678), FANPASS_SANDBOX_PORT (default 5680).
  * The user folder is .cache/dev/n8n-<version>/ and is kept between runs (your own workflows stay; the
  * examples and the credential are re-imported on each start); --check uses a scratch folder.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EXAMPLE_CREDENTIAL, prepareInstance } from '../test/e2e/lib/prepareInstance';
-import { ensureN8n } from '../test/e2e/lib/n8nInstall';
-import { startN8nServer, unwrap, type N8nServer, type Owner } from '../test/e2e/lib/n8nServer';
-import { buildAndPack, PACKAGE_NAME, scratchUserFolder } from '../test/e2e/lib/packageTarball';
-import { installExitHandlers, isPortFree, ROOT, secs, stopAll } from '../test/e2e/lib/processes';
-import { SANDBOX_TOKEN, startSandboxProcess } from '../test/e2e/lib/sandboxProcess';
+import { EXAMPLE_CREDENTIAL, prepareInstance } from './n8n-runtime/prepareInstance';
+import { ensureN8n } from './n8n-runtime/n8nInstall';
+import { versionFromEnv } from './n8n-runtime/n8nVersions';
+import { startN8nServer, unwrap, type N8nServer, type Owner } from './n8n-runtime/n8nServer';
+import { buildAndPack, PACKAGE_NAME, scratchUserFolder } from './n8n-runtime/packageTarball';
+import { installExitHandlers, isPortFree, ROOT, secs, stopAll } from './n8n-runtime/processes';
+import { SANDBOX_TOKEN, startSandboxProcess } from './n8n-runtime/sandboxProcess';
 
-const VERSION = process.env.N8N_DEV_VERSION || '2.40.7';
+const VERSION = versionFromEnv('N8N_DEV_VERSION');
 const CHECK = process.argv.includes('--check') || process.env.N8N_DEV_CHECK === '1';
 /** A local, dev-only login (the editor only listens on 127.0.0.1); printed on screen on purpose. */
 const DEV_OWNER: Owner = { email: 'dev@fanpass.test', password: 'FanPass-dev-0nly', firstName: 'FanPass', lastName: 'Developer' };

@@ -59,7 +59,8 @@ export async function updateUserRoute(ctx: RouteContext): Promise<ApiResult> {
 		const user = getOrCreateUser(ctx.state, userId, iso);
 		for (const write of writes) {
 			if (write.value === null) delete user[write.target][write.key];
-			else user[write.target][write.key] = write.value;
+			// defineProperty: a key named __proto__ is data, not the record's prototype
+			else Object.defineProperty(user[write.target], write.key, { value: write.value, enumerable: true, writable: true, configurable: true });
 		}
 		user.updatedAt = iso;
 	}

@@ -1,4 +1,5 @@
 /** `npm run bench -- <options>`: see scripts/bench/run.ts for what each one does. */
+import { N8N_LATEST } from '../n8n-runtime/n8nVersions';
 
 export interface BenchArgs {
 	quick: boolean;
@@ -17,7 +18,8 @@ export interface BenchArgs {
 	out?: string;
 }
 
-export const DEFAULT_N8N_VERSION = '2.40.7';
+/** the latest in scripts/n8n-runtime/n8n-versions.json */
+export const DEFAULT_N8N_VERSION = N8N_LATEST;
 
 const FLAGS = ['quick', 'skip-build', 'keep', 'cpu-prof', 'no-floor'];
 const VALUES: Record<string, RegExp> = {

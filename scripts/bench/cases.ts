@@ -1,7 +1,8 @@
 /** The benchmark cases (issues 5 and 13), at full size or at 1/100 (--quick), and how each one's result is judged. */
 import { expectedSegmentIds, expectedUsers, SEGMENT, type Input } from './inputs';
 import { membersDigest } from '../../sandbox/summary';
-import type { SandboxProcess } from '../../test/e2e/lib/sandboxProcess';
+import type { SandboxProcess } from '../n8n-runtime/sandboxProcess';
+import { N8N_LATEST } from '../n8n-runtime/n8nVersions';
 import type { MeasuredRun } from './measure';
 import type { Side } from './workflows';
 
@@ -49,7 +50,7 @@ export const FULL_FILE_MODE_THRESHOLD = 10_000;
 export const ID_PAGE_SIZE = 1000;
 
 /** n8n 1.x has only one expression engine, so the legacy-engine side exists on 2.x only. */
-export function benchCases(scale: number, n8nVersion = '2.40.7'): BenchCase[] {
+export function benchCases(scale: number, n8nVersion = N8N_LATEST): BenchCase[] {
 	const v1 = n8nVersion.startsWith('1.');
 	return allCases(scale).map((c) => (v1 ? { ...c, sides: c.sides.filter((side) => side !== 'fanpass-legacy-expr') } : c));
 }

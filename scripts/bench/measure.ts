@@ -5,9 +5,9 @@
  * cut short (n8n calls process.exit right after printing, which drops what a pipe has not taken yet).
  */
 import * as fs from 'node:fs';
-import type { N8nInstall } from '../../test/e2e/lib/n8nInstall';
-import { n8nEnv } from '../../test/e2e/lib/n8nEnv';
-import { freePort, killGroup, spawnDetached } from '../../test/e2e/lib/processes';
+import type { N8nInstall } from '../n8n-runtime/n8nInstall';
+import { n8nEnv } from '../n8n-runtime/n8nEnv';
+import { freePort, killGroup, spawnDetached } from '../n8n-runtime/processes';
 
 export interface MeasuredRun {
 	/** the n8n process */

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the FanPass node against what a user builds without it (n8n's HTTP Request node plus a
- * Code node), side by side in a real n8n against the sandbox (issue 5), and against the floor: the same
- * requests from a minimal client plus the per-item work outside n8n (issue 13).
+ * Code node), side by side in a real n8n (default: the latest in scripts/n8n-runtime/n8n-versions.json)
+ * against the sandbox (issue 5), and against the floor: the same requests from a minimal client plus the
+ * per-item work outside n8n (issue 13).
  *
  *   npm run bench                          full size (about 15 minutes on 2 cores)
  *   npm run bench -- --quick               the same cases at 1/100 size (about 2 minutes)
@@ -29,11 +30,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { N8nCli, type WorkflowJson } from '../../test/e2e/lib/n8nCli';
-import { ensureN8n, n8nPaths, type N8nInstall } from '../../test/e2e/lib/n8nInstall';
-import { buildAndPack, installTarball, scratchUserFolder } from '../../test/e2e/lib/packageTarball';
-import { installExitHandlers, ROOT, run as runCommand, secs, stopAll } from '../../test/e2e/lib/processes';
-import { SANDBOX_TOKEN, startSandboxProcess, type SandboxProcess } from '../../test/e2e/lib/sandboxProcess';
+import { N8nCli, type WorkflowJson } from '../n8n-runtime/n8nCli';
+import { ensureN8n, n8nPaths, type N8nInstall } from '../n8n-runtime/n8nInstall';
+import { buildAndPack, installTarball, scratchUserFolder } from '../n8n-runtime/packageTarball';
+import { installExitHandlers, ROOT, run as runCommand, secs, stopAll } from '../n8n-runtime/processes';
+import { SANDBOX_TOKEN, startSandboxProcess, type SandboxProcess } from '../n8n-runtime/sandboxProcess';
 import { parseArgs, type BenchArgs } from './args';
 import { benchCases, FULL_FILE_MODE_THRESHOLD, itemCount, judgeState, type BenchCase, type SandboxSummary } from './cases';
 import type { FloorResult, FloorSpec } from './floor';

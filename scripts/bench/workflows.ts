@@ -6,7 +6,7 @@
  *   body or one CSV file for a segment, users grouped by property set for update_user) and n8n's HTTP
  *   Request node with a Header Auth credential, its Batching option and the "Retry On Fail" setting.
  */
-import type { WorkflowJson } from '../../test/e2e/lib/n8nCli';
+import type { WorkflowJson } from '../n8n-runtime/n8nCli';
 import { generatorCode, idAccess, SEGMENT, type ContactsInput, type Input } from './inputs';
 
 /**

@@ -2,7 +2,7 @@
 # Installs a real n8n (and the Node 24 it needs) into .cache/n8n/<version>/, the way a
 # self-hosted n8n is installed from npm. Idempotent: does nothing when bin/n8n already works.
 #
-#   scripts/n8n/install.sh [n8n-version]      (default 2.40.7)
+#   scripts/n8n/install.sh [n8n-version]      (default: "latest" in scripts/n8n-runtime/n8n-versions.json)
 #
 # Layout:
 #   .cache/n8n/<version>/node/           Node 24 from npm (package node@24)
@@ -16,9 +16,9 @@
 #   isolated-vm) are rebuilt against Node 24's headers.
 set -euo pipefail
 
-VERSION="${1:-${N8N_VERSION:-2.40.7}}"
-NODE_SPEC="${N8N_NODE_SPEC:-node@24}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+VERSION="${1:-${N8N_VERSION:-$(node -p "require(process.argv[1]).latest" "$ROOT/scripts/n8n-runtime/n8n-versions.json")}}"
+NODE_SPEC="${N8N_NODE_SPEC:-node@24}"
 DIR="$ROOT/.cache/n8n/$VERSION"
 START=$(date +%s)
 

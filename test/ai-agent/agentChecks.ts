@@ -1,6 +1,6 @@
 /** What the AI Agent run must have done: the tools n8n offered the stub model, and what reached the sandbox. */
-import type { Checks } from '../e2e/lib/checks';
-import type { SandboxState } from '../e2e/lib/sandboxProcess';
+import type { Checks } from '../../scripts/n8n-runtime/checks';
+import type { SandboxState } from '../../scripts/n8n-runtime/sandboxProcess';
 import type { ChatRequest, ScriptStep } from './stub-model';
 
 /** The tools n8n derived from the FanPass Tool nodes, their names and $fromAI() parameters and descriptions. */

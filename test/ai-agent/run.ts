@@ -8,27 +8,28 @@
  * from a packed tarball as a community package, registers FanPass as the FanPass Tool, derives
  * the tool schemas from the $fromAI() parameters, and the agent calls the tools, which send real
  * requests to the FanPass sandbox. Packing, installing, n8n and the sandbox come from the e2e
- * library (test/e2e/lib/). The example's Chat Trigger is swapped for a Manual Trigger and a fixed
+ * library (scripts/n8n-runtime/). The example's Chat Trigger is swapped for a Manual Trigger and a fixed
  * prompt (./runnableExample.ts), because `n8n execute` cannot send a chat message.
  *
- * Environment (all optional): N8N_E2E_VERSION (default 2.40.7), N8N_E2E_SKIP_BUILD=1,
+ * Environment (all optional): N8N_E2E_VERSION (default: the latest in scripts/n8n-runtime/n8n-versions.json), N8N_E2E_SKIP_BUILD=1,
  * N8N_E2E_KEEP=1 (keep the scratch N8N_USER_FOLDER), N8N_E2E_VERBOSE=1 (print n8n's output).
  * Exit code 0 when every check passed, 1 otherwise.
  */
 import * as fs from 'node:fs';
-import { Checks } from '../e2e/lib/checks';
-import { N8nCli } from '../e2e/lib/n8nCli';
-import { DEFAULT_N8N_VERSIONS, ensureN8n } from '../e2e/lib/n8nInstall';
-import { buildAndPack, installTarball, scratchUserFolder } from '../e2e/lib/packageTarball';
-import { EXAMPLE_CREDENTIAL } from '../e2e/lib/prepareInstance';
-import { installExitHandlers, secs, stopAll } from '../e2e/lib/processes';
-import { SANDBOX_TOKEN, startSandboxProcess } from '../e2e/lib/sandboxProcess';
-import { summariseState } from '../e2e/lib/summary';
+import { Checks } from '../../scripts/n8n-runtime/checks';
+import { N8nCli } from '../../scripts/n8n-runtime/n8nCli';
+import { ensureN8n } from '../../scripts/n8n-runtime/n8nInstall';
+import { versionFromEnv } from '../../scripts/n8n-runtime/n8nVersions';
+import { buildAndPack, installTarball, scratchUserFolder } from '../../scripts/n8n-runtime/packageTarball';
+import { EXAMPLE_CREDENTIAL } from '../../scripts/n8n-runtime/prepareInstance';
+import { installExitHandlers, secs, stopAll } from '../../scripts/n8n-runtime/processes';
+import { SANDBOX_TOKEN, startSandboxProcess } from '../../scripts/n8n-runtime/sandboxProcess';
+import { summariseState } from '../../scripts/n8n-runtime/summary';
 import { checkOfferedTools, checkSandboxWrites } from './agentChecks';
 import { runnableExample } from './runnableExample';
 import { startStubModel, type ScriptStep } from './stub-model';
 
-const N8N_VERSION = process.env.N8N_E2E_VERSION || DEFAULT_N8N_VERSIONS[0];
+const N8N_VERSION = versionFromEnv('N8N_E2E_VERSION');
 const FINAL_ANSWER = 'Done: vipFans2026 now has 3 members, and 1001 and 1002 are gold.';
 const SCRIPT: ScriptStep[] = [
 	{ tool: 'Replace_segment_members', args: { Segment_Title: 'VIP Fans', Segment_Tag: 'vipFans2026', User_IDs: '1001, 1002, 1003' } },

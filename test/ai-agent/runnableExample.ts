@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { WorkflowJson } from '../e2e/lib/n8nCli';
-import { ROOT } from '../e2e/lib/processes';
+import type { WorkflowJson } from '../../scripts/n8n-runtime/n8nCli';
+import { ROOT } from '../../scripts/n8n-runtime/processes';
 
 export const RUNNABLE_WORKFLOW_ID = 'fanpassAiAgentToolE2e';
 export const PROMPT = 'Put fans 1001, 1002 and 1003 in the VIP Fans segment, and make 1001 and 1002 gold.';

@@ -5,7 +5,7 @@
  *   bash scripts/browser/install.sh && npm run test:browser      (= tsx test/browser/run.ts)
  *
  * Once: build + `npm pack`, start the FanPass sandbox, launch chromium.
- * Per n8n version (N8N_BROWSER_VERSIONS, default 2.40.7 and 1.123.81):
+ * Per n8n version (N8N_BROWSER_VERSIONS, default: both in scripts/n8n-runtime/n8n-versions.json):
  *   1. fresh N8N_USER_FOLDER with the tarball in .n8n/nodes; `n8n start`; owner set up over REST
  *   2. sign in as the owner in the browser
  *   3. credential modal: FanPass API with the sandbox URL; Save runs the Test → success banner;
@@ -19,7 +19,7 @@
  * are also written to docs/screenshots/ (the README's pictures).
  *
  * Environment (all optional):
- *   N8N_BROWSER_VERSIONS  n8n versions, comma separated (default "2.40.7,1.123.81")
+ *   N8N_BROWSER_VERSIONS  n8n versions, comma separated (default: scripts/n8n-runtime/n8n-versions.json)
  *   N8N_E2E_SKIP_BUILD=1  use the existing dist/ (still packs)
  *   CHROMIUM_PATH         the browser binary (default: `chromium` on PATH)
  *   N8N_E2E_VERBOSE=1     echo n8n's output
@@ -30,12 +30,13 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { Checks } from '../e2e/lib/checks';
-import { ensureN8n } from '../e2e/lib/n8nInstall';
-import { startN8nServer } from '../e2e/lib/n8nServer';
-import { buildAndPack, installTarball, scratchUserFolder, type Tarball } from '../e2e/lib/packageTarball';
-import { installExitHandlers, ROOT, secs, stopAll } from '../e2e/lib/processes';
-import { startSandboxProcess, type SandboxProcess } from '../e2e/lib/sandboxProcess';
+import { Checks } from '../../scripts/n8n-runtime/checks';
+import { ensureN8n } from '../../scripts/n8n-runtime/n8nInstall';
+import { versionsFromEnv } from '../../scripts/n8n-runtime/n8nVersions';
+import { startN8nServer } from '../../scripts/n8n-runtime/n8nServer';
+import { buildAndPack, installTarball, scratchUserFolder, type Tarball } from '../../scripts/n8n-runtime/packageTarball';
+import { installExitHandlers, ROOT, secs, stopAll } from '../../scripts/n8n-runtime/processes';
+import { startSandboxProcess, type SandboxProcess } from '../../scripts/n8n-runtime/sandboxProcess';
 import { launchChromium } from './lib/chromium';
 import { ConsoleWatch, NOISE } from './lib/consoleWatch';
 import { Editor } from './lib/editor';
@@ -43,7 +44,7 @@ import type { StepContext } from './steps/context';
 import { credentialStep } from './steps/credential';
 import { nodeFormsStep } from './steps/nodeForms';
 
-const VERSIONS = (process.env.N8N_BROWSER_VERSIONS ?? '2.40.7,1.123.81').split(/[\s,]+/).filter(Boolean);
+const VERSIONS = versionsFromEnv(['N8N_BROWSER_VERSIONS']);
 const UPDATE_SCREENSHOTS = process.argv.includes('--update-screenshots');
 const DOCS_SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
 /** Not accepted by the sandbox; random so that it cannot match a configured token by accident. */

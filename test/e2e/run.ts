@@ -4,14 +4,14 @@
  *   npm run test:e2e          (= tsx test/e2e/run.ts)
  *
  * Once: build + `npm pack`, start the FanPass sandbox (sandbox/cli.ts) on a free port.
- * Per n8n version (N8N_E2E_VERSIONS, default 2.40.7 and 1.123.81):
+ * Per n8n version (N8N_E2E_VERSIONS, default: both in scripts/n8n-runtime/n8n-versions.json):
  *   1. install n8n (scripts/n8n/install.sh, cached in .cache/n8n/<version>/)
  *   2. fresh N8N_USER_FOLDER under .cache/e2e/, the tarball installed into <folder>/.n8n/nodes
  *   3. import the credentials, examples/*.json and test/e2e/workflows/*.json
  *   4. run each suite in suites/ (`n8n execute --id --rawOutput`), checking output and sandbox state
  *
  * Environment (all optional):
- *   N8N_E2E_VERSIONS      n8n versions, comma separated (default "2.40.7,1.123.81")
+ *   N8N_E2E_VERSIONS      n8n versions, comma separated (default: scripts/n8n-runtime/n8n-versions.json)
  *   N8N_E2E_SKIP_BUILD=1  use the existing dist/ (still packs)
  *   N8N_E2E_KEEP=1        keep the scratch N8N_USER_FOLDERs
  *   N8N_E2E_VERBOSE=1     print n8n's full stdout/stderr
@@ -21,15 +21,16 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Checks } from './lib/checks';
-import { fileAccessEnv, pointAtFiles, stageExampleFiles } from './lib/exampleFiles';
-import { N8nCli, readWorkflows, type WorkflowJson } from './lib/n8nCli';
-import { ensureN8n, versionsFromEnv } from './lib/n8nInstall';
-import { buildAndPack, installTarball, PACKAGE_NAME, scratchUserFolder, type Tarball } from './lib/packageTarball';
-import { startN8nServer, type N8nServer } from './lib/n8nServer';
-import { installExitHandlers, ROOT, run, secs, stopAll } from './lib/processes';
-import { SANDBOX_TOKEN, startSandboxProcess, type SandboxProcess } from './lib/sandboxProcess';
-import { summariseItems, summariseState } from './lib/summary';
+import { Checks } from '../../scripts/n8n-runtime/checks';
+import { fileAccessEnv, pointAtFiles, stageExampleFiles } from '../../scripts/n8n-runtime/exampleFiles';
+import { N8nCli, readWorkflows, type WorkflowJson } from '../../scripts/n8n-runtime/n8nCli';
+import { ensureN8n } from '../../scripts/n8n-runtime/n8nInstall';
+import { versionsFromEnv } from '../../scripts/n8n-runtime/n8nVersions';
+import { buildAndPack, installTarball, PACKAGE_NAME, scratchUserFolder, type Tarball } from '../../scripts/n8n-runtime/packageTarball';
+import { startN8nServer, type N8nServer } from '../../scripts/n8n-runtime/n8nServer';
+import { installExitHandlers, ROOT, run, secs, stopAll } from '../../scripts/n8n-runtime/processes';
+import { SANDBOX_TOKEN, startSandboxProcess, type SandboxProcess } from '../../scripts/n8n-runtime/sandboxProcess';
+import { summariseItems, summariseState } from '../../scripts/n8n-runtime/summary';
 import type { ExecutionRecord, SuiteContext } from './suites/context';
 import { badToken } from './suites/badToken';
 import { aggregation, continueRegularOutput, continueUsingErrorOutput } from './suites/edgeCases';
@@ -175,7 +176,7 @@ function printSummary(results: Map<string, { timings: Record<string, number>; re
 
 async function main(): Promise<void> {
 	installExitHandlers();
-	const versions = versionsFromEnv();
+	const versions = versionsFromEnv(['N8N_E2E_VERSIONS', 'N8N_E2E_VERSION']);
 	console.log(`FanPass e2e in real n8n ${versions.join(' and ')}\n`);
 	let t0 = Date.now();
 	const tarball = buildAndPack({ skipBuild: process.env.N8N_E2E_SKIP_BUILD === '1' });

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { FanPass } from '../../nodes/FanPass/FanPass.node';
+import { N8N_LATEST } from '../../scripts/n8n-runtime/n8nVersions';
 import type { SandboxHandle } from '../../sandbox/server';
 import { FANPASS_TOOL_TYPE, runAgentWithTools, type OpenAiTool, type ToolCall, type ToolNode } from './agent/runAgent';
 import { asAiToolNodeType } from './agent/toolNodeType';
@@ -17,7 +18,7 @@ import { GOOD_TOKEN, requestsTo, startTestSandbox } from './fixtures';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const EXAMPLE = path.join(ROOT, 'examples', 'ai-agent-fanpass-tool.json');
-const N8N_AI_TOOLS = path.join(ROOT, '.cache', 'n8n', '2.40.7', 'app', 'node_modules', 'n8n', 'dist', 'tool-generation', 'ai-tools.js');
+const N8N_AI_TOOLS = path.join(ROOT, '.cache', 'n8n', N8N_LATEST, 'app', 'node_modules', 'n8n', 'dist', 'tool-generation', 'ai-tools.js');
 
 /** What the editor writes when you click "Let the model define this parameter" (description left empty). */
 const editorFromAI = (key: string, type = 'string') => `={{ /*n8n-auto-generated-fromAI-override*/ $fromAI('${key}', \`\`, '${type}') }}`;
@@ -81,7 +82,7 @@ describe('FanPass as an AI Agent tool', () => {
 			[],
 		);
 		const upsert = toolNamed(tools, 'Upsert_segment');
-		expect(upsert.description).toBe('Upsert a segment in FanPass');
+		expect(upsert.description).toBe('Create or update a segment in FanPass');
 		expect(upsert.parameters.properties).toEqual({ Segment_Title: { type: 'string' }, Segment_Tag: { type: 'string' }, User_IDs: { type: 'string' } });
 		expect(upsert.parameters.required?.sort()).toEqual(['Segment_Tag', 'Segment_Title', 'User_IDs']);
 		const update = toolNamed(tools, 'Update_user');

@@ -23,6 +23,7 @@ const upload = (overrides: IDataObject = {}): IDataObject => ({
 	sourceType: 0,
 	fileSource: 'binary',
 	binaryPropertyName: 'data',
+	simplify: false,
 	options: {},
 	...overrides,
 });
@@ -72,8 +73,8 @@ const rows: Row[] = [
 	// ---- Upsert Segment: titles, source types
 	{ name: 'an empty title', parameters: upsert({ title: '={{ $json.title }}' }), items: items({ ...ok, title: 'Good' }, { user_id: '2', tag: 'other', title: '' }), error: ['Item 1', 'title'] },
 	{ name: 'two titles for one tag', parameters: upsert({ title: '={{ $json.title }}' }), items: items({ user_id: '1', title: 'A' }, { user_id: '2', title: 'B' }), error: ['Item 1', 'title'], requestsWhenContinuing: 1 },
-	{ name: 'a source type outside 0-4', parameters: upsert({ sourceType: 7 }), items: items(ok), error: ['Item 0', 'source type'], badItem: 0 },
-	{ name: 'a source type that is text', parameters: upsert({ sourceType: '={{ "ticketing" }}' }), items: items(ok), error: ['Item 0', 'source type'], badItem: 0 },
+	{ name: 'a source type outside 0-4', parameters: upsert({ sourceType: 7 }), items: items(ok), error: ['Item 0', 'Source Type is 7', 'one of 0-4'], badItem: 0 },
+	{ name: 'a source type that is text', parameters: upsert({ sourceType: '={{ "ticketing" }}' }), items: items(ok), error: ['Item 0', 'Source Type is "ticketing"'], badItem: 0 },
 	// ---- Upsert Segment: IDs
 	{ name: 'a null ID as the only ID', parameters: upsert(), items: items({ user_id: null }), error: ['has no user IDs'], badItem: 0 },
 	{ name: 'only empty IDs', parameters: upsert(), items: items({ user_id: '' }, { user_id: '  ' }), error: ['has no user IDs', '2 empty values'], requestsWhenContinuing: 0 },
@@ -81,7 +82,7 @@ const rows: Row[] = [
 	{ name: 'an ID that is a boolean', parameters: upsert(), items: items(ok, { user_id: false }), error: ['Item 1', 'the user ID is the boolean false'] },
 	{ name: 'an ID that is a number too large to be exact', parameters: upsert(), items: items(ok, { user_id: 2 ** 60 }), error: ['Item 1', 'too large to be exact'] },
 	{ name: 'an ID nested in a list that holds an object', parameters: upsert(), items: items(ok, { user_id: ['1', [{}]] }), error: ['Item 1', 'the user ID at [1][0] is an object'] },
-	{ name: 'a list of separators only', parameters: list(',, ;\n,'), items: items({}), error: ['has no user IDs'], badItem: 0 },
+	{ name: 'a list of separators only', parameters: list(',, \n,\r\n'), items: items({}), error: ['has no user IDs'], badItem: 0 },
 	{
 		name: 'an ID expression that finds nothing for one item (documented: n8n yields empty, the output names the item)',
 		parameters: upsert({ userId: '={{ $json.customer.id.trim() }}' }),

@@ -18,6 +18,8 @@ import {
 
 import { FanPassApi } from '../../credentials/FanPassApi.credentials';
 import { FanPass } from '../../nodes/FanPass/FanPass.node';
+import { actionSentences } from '../../nodes/FanPass/actions/properties';
+import { OPERATIONS } from '../../nodes/FanPass/actions/router';
 import { HarnessNodeTypes } from '../harness/node-types';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -87,21 +89,17 @@ describe('node description quality', () => {
 		},
 	);
 
-	const ACTIONS = {
-		'segment:upsert': 'Upsert a segment',
-		'segment:uploadFile': 'Upload a segment file',
-		'segment:waitForImport': 'Wait for an import',
-		'segment:getImportStatus': "Get an import's status",
-		'user:update': 'Update a user',
-	};
+	// derived from the description and the router, so adding an action needs no edit here
+	const ACTIONS = actionSentences(description.properties);
 
-	it('every operation has an action that reads as a sentence in the node panel', () => {
-		const actions: Record<string, string | undefined> = {};
-		for (const property of description.properties.filter((p) => p.name === 'operation')) {
-			const [resource] = property.displayOptions?.show?.resource as string[];
-			for (const option of (property.options ?? []).filter(isChoice)) actions[`${resource}:${option.value}`] = option.action;
-		}
-		expect(actions).toEqual(ACTIONS);
+	it('every action in the panel has an implementation in the router, and the router nothing else', () => {
+		const routed = Object.entries(OPERATIONS).flatMap(([resource, operations]) => Object.keys(operations).map((operation) => `${resource}:${operation}`));
+		expect(Object.keys(ACTIONS).sort()).toEqual(routed.sort());
+		expect(Object.keys(ACTIONS)).toHaveLength(5);
+	});
+
+	it.each(Object.entries(ACTIONS))('the action of %s, "%s", reads as a sentence in sentence case', (_key, action) => {
+		expect(action).toMatch(/^[A-Z][a-z]*( [a-z]+)+$/);
 	});
 
 	it.each(Object.entries(ACTIONS))('the subtitle of %s is the action "%s"', (key, action) => {

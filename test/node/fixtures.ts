@@ -24,6 +24,7 @@ export interface FanPassRun {
 	baseUrl?: string;
 	binaryMode?: RunNodeOptions['binaryMode'];
 	abortSignal?: AbortSignal;
+	typeVersion?: number;
 }
 
 export async function runFanPass(sandbox: SandboxHandle, run: FanPassRun) {
@@ -36,6 +37,7 @@ export async function runFanPass(sandbox: SandboxHandle, run: FanPassRun) {
 		continueOnFail: run.continueOnFail,
 		binaryMode: run.binaryMode,
 		abortSignal: run.abortSignal,
+		typeVersion: run.typeVersion,
 	});
 }
 
@@ -55,6 +57,8 @@ export const upsertParameters = (overrides: IDataObject = {}): IDataObject => ({
 	sourceType: 0,
 	userIdSource: 'items',
 	userId: '={{ $json.user_id }}',
+	// the full output, which these tests assert on; test/node/simplify.test.ts covers the short one
+	simplify: false,
 	options: {},
 	...overrides,
 });

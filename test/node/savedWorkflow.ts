@@ -23,8 +23,8 @@ export interface SavedWorkflow {
 	connections: Record<string, { main: Array<Array<{ node: string }>> }>;
 }
 
-export function loadSavedWorkflow(file: string): SavedWorkflow {
-	return JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'saved-v1', file), 'utf8')) as SavedWorkflow;
+export function loadSavedWorkflow(file: string, folder = 'saved-v1'): SavedWorkflow {
+	return JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', folder, file), 'utf8')) as SavedWorkflow;
 }
 
 export function fanPassNode(workflow: SavedWorkflow): INode {

@@ -15,6 +15,7 @@ const upload = (overrides: Record<string, unknown> = {}) => ({
 	sourceType: 0,
 	fileSource: 'binary',
 	binaryPropertyName: 'data',
+	simplify: false,
 	options: {},
 	...overrides,
 });
@@ -134,7 +135,7 @@ describe('Segment → Upload File, Wait for Import, Get Import Status', () => {
 	it('Upsert sends a list over the file-mode threshold as one CSV file and says so', async () => {
 		const ids = Array.from({ length: 8 }, (_, i) => ({ user_id: `big${i}` }));
 		const result = await runFanPass(sandbox, {
-			parameters: { resource: 'segment', operation: 'upsert', title: 'Big', tag: 'big', sourceType: 0, userIdSource: 'items', userId: '={{ $json.user_id }}', options: { fileModeThreshold: 5 } },
+			parameters: { resource: 'segment', operation: 'upsert', title: 'Big', tag: 'big', sourceType: 0, userIdSource: 'items', userId: '={{ $json.user_id }}', simplify: false, options: { fileModeThreshold: 5 } },
 			items: items(...ids),
 		});
 		expect(result.error).toBeUndefined();

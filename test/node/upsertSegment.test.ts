@@ -11,6 +11,7 @@ const upsert = (overrides: Record<string, unknown> = {}) => ({
 	sourceType: 0,
 	userIdSource: 'items',
 	userId: '={{ $json.user_id }}',
+	simplify: false,
 	options: {},
 	...overrides,
 });
@@ -210,7 +211,7 @@ describe('Segment → Upsert, over HTTP against the sandbox', () => {
 
 	it('refuses a source type outside 0-4 before any request', async () => {
 		const refused = await runFanPass(sandbox, { parameters: upsert({ sourceType: 7 }), items: items({ user_id: '1' }) });
-		expect(refused.error?.message).toContain('source type "7" is not one of 0-4');
+		expect(refused.error?.message).toContain('Source Type is 7; it must be one of 0-4');
 		expect(sandbox.state.requests).toHaveLength(0);
 	});
 

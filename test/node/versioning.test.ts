@@ -135,3 +135,26 @@ describe('workflows saved with FanPass typeVersion 1', () => {
 		for (const body of sent) expect(body.userProperties).toEqual({ loyalty_points: 120, favorite_team: 'Hawks' });
 	});
 });
+
+describe('workflows saved with FanPass typeVersion 2', () => {
+	let sandbox: SandboxHandle;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ tokens: [GOOD_TOKEN] });
+	});
+	afterAll(async () => await sandbox.close());
+
+	it('store only non-default parameters, as the n8n editor saves them', () => {
+		const node = fanPassNode(loadSavedWorkflow('segment-upsert-list.json', 'saved-v2'));
+		expect(node.typeVersion).toBe(2);
+		expect(asSavedByEditor(node)).toEqual(node.parameters);
+	});
+
+	it('Create or Update from a list: the same request as version 1, the simplified output by default', async () => {
+		const result = await runSavedWorkflow(sandbox, loadSavedWorkflow('segment-upsert-list.json', 'saved-v2'));
+		expect(result.error).toBeUndefined();
+		expect(requestsTo(sandbox, SEGMENTS).map((request) => request.body)).toEqual([
+			{ title: 'VIP Guests', tag: 'vipGuests', sourceType: 2, userIds: ['12345', '54321', '56435'] },
+		]);
+		expect(Object.keys(result.output[0].json).sort()).toEqual(['correlationId', 'mode', 'tag', 'userCount']);
+	});
+});

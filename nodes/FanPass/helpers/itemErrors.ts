@@ -50,3 +50,20 @@ export function asNodeError(
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
+
+/**
+ * The one continueOnFail guard every action uses: without continueOnFail the error stops the
+ * node (naming the first item it hit); with it, the error becomes an output item paired to
+ * exactly the items it hit, with `extra` fields (such as the segment tag) to say what failed.
+ */
+export function failedItems(
+	context: IExecuteFunctions,
+	error: unknown,
+	itemIndexes: number[],
+	extra: INodeExecutionData['json'] = {},
+): INodeExecutionData {
+	if (!context.continueOnFail()) throw asNodeError(context, error, itemIndexes[0]);
+	const failed = errorItem(error as Error, itemIndexes);
+	Object.assign(failed.json, extra);
+	return failed;
+}

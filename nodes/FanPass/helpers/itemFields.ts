@@ -1,41 +1,60 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { asNodeError, itemError } from './itemErrors';
+import type { OperationParameters } from './parameters';
 import { tagProblem } from './segmentTag';
 import { normaliseUserIds, UserIdError, type NormalisedIds } from './userIds';
-import { readParameter } from './readParameter';
 
-export interface SegmentFields {
+export interface SegmentIdentity {
 	tag: string;
 	title: string;
 	sourceType: number;
-	options: IDataObject;
 }
 
-/** Reads and checks the fields every segment action shares, naming the item on any problem. */
-export function readSegmentFields(context: IExecuteFunctions, itemIndex: number): SegmentFields {
-	const tag = String(readParameter(context, 'tag', itemIndex, '') ?? '').trim();
+const SOURCE_TYPES = [0, 1, 2, 3, 4];
+
+/** Source Type as a user may give it: 0-4 as a number or as numeric text, nothing else. */
+export function parseSourceType(value: unknown): number | undefined {
+	if (typeof value === 'number') return SOURCE_TYPES.includes(value) ? value : undefined;
+	if (typeof value === 'string' && /^\s*[0-4]\s*$/.test(value)) return Number(value);
+	return undefined;
+}
+
+const shown = (value: unknown) => (typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value));
+
+/** Reads and checks title, tag and source type, naming the item on any problem. */
+export function readSegmentIdentity(
+	context: IExecuteFunctions,
+	params: OperationParameters,
+	itemIndex: number,
+): SegmentIdentity {
+	const tag = params.text('tag', itemIndex);
 	const problem = tagProblem(tag);
 	if (problem) throw itemError(context, itemIndex, problem);
-	const title = String(readParameter(context, 'title', itemIndex, '') ?? '').trim();
+	const title = params.text('title', itemIndex);
 	if (title === '') throw itemError(context, itemIndex, `the segment title for tag "${tag}" is empty`);
-	const sourceType = Number(readParameter(context, 'sourceType', itemIndex, 0));
-	if (!Number.isInteger(sourceType) || sourceType < 0 || sourceType > 4) {
-		throw itemError(context, itemIndex, `the source type "${sourceType}" is not one of 0-4`);
+	const rawSourceType = params.get('sourceType', itemIndex);
+	const sourceType = parseSourceType(rawSourceType);
+	if (sourceType === undefined) {
+		throw itemError(
+			context,
+			itemIndex,
+			`Source Type is ${shown(rawSourceType)}; it must be one of 0-4 (0 = Ticketing ID), as a number or as text`,
+		);
 	}
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	return { tag, title, sourceType, options };
+	return { tag, title, sourceType };
 }
 
 /** Reads one item's user IDs from a parameter, turning an unusable value into an error on that item. */
 export function readUserIds(
 	context: IExecuteFunctions,
+	params: OperationParameters,
 	itemIndex: number,
 	parameterName: string,
 	splitLists: boolean,
 ): NormalisedIds {
 	try {
-		return normaliseUserIds(readParameter(context, parameterName, itemIndex, ''), splitLists);
+		return normaliseUserIds(params.get(parameterName, itemIndex), splitLists);
 	} catch (error) {
 		if (error instanceof UserIdError) throw itemError(context, itemIndex, error.message);
 		throw asNodeError(context, error, itemIndex);

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { fanPassRequest } from '../transport';
-import { encodeMultipart } from '../transport/multipart';
+import { sendSegmentFile, type FanPassTarget } from '../transport/client';
 import { itemError } from './itemErrors';
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -77,43 +76,39 @@ export function fileNameWithExtension(file: SegmentFile, extension: string): str
 	return /\.[A-Za-z0-9]+$/.test(file.fileName) ? file.fileName : `${file.fileName || 'segment'}.${extension}`;
 }
 
-/** Sends a segment file to FanPass in file mode and returns what the user should see of it. */
+/** Checks a segment file, sends it in file mode and returns what the user should see of it. */
 export async function uploadSegmentFile(
 	context: IExecuteFunctions,
-	baseUrl: string,
+	target: FanPassTarget,
 	upload: SegmentUpload,
-	itemIndex: number,
 ): Promise<IDataObject> {
-	const extension = checkSegmentFile(context, upload.file, itemIndex);
+	const extension = checkSegmentFile(context, upload.file, target.itemIndex);
 	const fileName = fileNameWithExtension(upload.file, extension);
-	const fields: Record<string, string> = {
+	const { envelope, importId, lookupKey } = await sendSegmentFile(context, target, {
 		title: upload.title,
 		tag: upload.tag,
-		sourceType: String(upload.sourceType),
-		dry_run: upload.dryRun ? 'true' : 'false',
-	};
-	if (upload.notes !== '') fields.notes = upload.notes;
-	if (upload.correlationId !== '') fields.correlation_id = upload.correlationId;
-	const body = encodeMultipart(fields, {
-		fieldName: 'file',
+		sourceType: upload.sourceType,
+		notes: upload.notes,
+		dryRun: upload.dryRun,
+		correlationId: upload.correlationId,
 		fileName,
 		contentType: CONTENT_TYPES[extension],
 		data: upload.file.data,
 	});
-	const envelope = await fanPassRequest(context, { baseUrl, endpoint: '/api/v1/segments', body, itemIndex });
 	const result: IDataObject = {
 		tag: upload.tag,
 		title: upload.title,
 		sourceType: upload.sourceType,
 		mode: 'file',
 		dryRun: upload.dryRun,
-		importId: envelope.firebase_imported_segment_id ?? null,
-		lookupKey: envelope.lookup_key ?? null,
+		importId,
+		lookupKey,
 		correlationId: envelope.correlationId,
 		messages: envelope.messages,
 		fileName,
 		fileSize: upload.file.data.length,
 	};
+	if (envelope.errors.length > 0) result.warnings = envelope.errors;
 	return result;
 }
 

@@ -6,11 +6,12 @@ export interface NormalisedIds {
 
 export class UserIdError extends Error {}
 
-const LIST_SEPARATOR = /\r\n|[\n\r,;]/;
+/** The separators the fields' hints name: commas and line breaks (not semicolons: `acme;123` is one ID). */
+const LIST_SEPARATOR = /\r\n|[\n\r,]/;
 
 /**
  * Turns whatever an item gave as user IDs (a string, a number, an array of those, or a
- * comma/newline separated list when `splitLists` is on) into trimmed strings. Empty values are
+ * comma or line-break separated list when `splitLists` is on) into trimmed strings. Empty values are
  * counted, not kept; anything that is not a string or a number is an error, so nothing is
  * dropped without a trace.
  */

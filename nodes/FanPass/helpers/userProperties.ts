@@ -25,6 +25,7 @@ export interface PropertyRules {
 /** Validates one item's properties against the rules FanPass would otherwise apply silently. */
 export function checkUserProperties(input: IDataObject, rules: PropertyRules): PropertyCheck {
 	const check: PropertyCheck = { properties: {}, skipped: [], truncated: [], errors: [] };
+	const seen = new Set<string>();
 	for (const [rawKey, value] of Object.entries(input)) {
 		const key = rawKey.trim();
 		const keyProblem = describeKeyProblem(key);
@@ -45,11 +46,12 @@ export function checkUserProperties(input: IDataObject, rules: PropertyRules): P
 			if (rules.longValues === 'error') check.errors.push(message);
 			else check.truncated.push(`${message} ("${String(scalar).slice(0, MAX_VALUE_LENGTH)}")`);
 		}
-		if (key in check.properties) {
+		if (seen.has(key)) {
 			check.errors.push(`property "${key}" is given twice`);
 			continue;
 		}
-		check.properties[key] = scalar;
+		seen.add(key);
+		setOwn(check.properties, key, scalar);
 	}
 	return check;
 }
@@ -76,6 +78,9 @@ function describeValueProblem(value: unknown): string | undefined {
 		return 'is a nested object; FanPass properties take one text, number or true/false value (send each field as its own property)';
 	}
 	if (typeof value === 'number' && !Number.isFinite(value)) return `is ${value}, not a usable number`;
+	if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+		return `is the number ${value}, too large to be exact in JavaScript (digits may already be lost); send it as text (a string)`;
+	}
 	if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
 		return `is of type ${typeof value}; send text, a number or true/false`;
 	}
@@ -89,3 +94,14 @@ export function propertySetKey(properties: Record<string, PropertyValue>): strin
 		.map((key) => [key, properties[key]]);
 	return JSON.stringify(sorted);
 }
+
+/**
+ * Sets an own property whatever its name: `__proto__`, `constructor` and friends are data here,
+ * never the object's prototype or a method.
+ */
+export function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+	Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** Whether `key` is an own property (not one inherited from Object.prototype). */
+export const hasOwn = (target: object, key: string): boolean => Object.prototype.hasOwnProperty.call(target, key);

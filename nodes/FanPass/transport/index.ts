@@ -63,6 +63,10 @@ export interface FanPassRequest {
 	body: IDataObject | MultipartBody;
 	/** The first input item this request serves, for the error's item index. */
 	itemIndex: number;
+	/** Whether repeating it is safe; a dropped connection is retried only then. */
+	idempotent?: boolean;
+	/** The Request Options, when the caller has read them already (else read for the item). */
+	policy?: RetryPolicy;
 }
 
 type Attempt =
@@ -93,7 +97,7 @@ export async function fanPassRequest(
 	context: IExecuteFunctions,
 	request: FanPassRequest,
 ): Promise<FanPassEnvelope> {
-	const policy = requestPolicy(context, request.itemIndex);
+	const policy = request.policy ?? requestPolicy(context, request.itemIndex);
 	const gate = rateGateFor(context);
 	const started = Date.now();
 	const failed = (attempts: number, gaveUpBecause?: string): FailedRequest => ({
@@ -114,7 +118,7 @@ export async function fanPassRequest(
 		const outcome = await attemptOnce(context, request, policy);
 		const retryable =
 			outcome.kind === 'network'
-				? isRetryableNetworkCode(outcome.code, outcome.detail)
+				? request.idempotent !== false && isRetryableNetworkCode(outcome.code, outcome.detail)
 				: isRetryableStatus(outcome.statusCode);
 		if (!retryable || policy.maxRetries === 0) return settle(context, outcome, failed(attempt), policy);
 		if (attempt > policy.maxRetries) {
@@ -144,10 +148,12 @@ async function attemptOnce(context: IExecuteFunctions, request: FanPassRequest, 
 	const options: IHttpRequestOptions = {
 		method: 'POST',
 		url: `${request.baseUrl}${request.endpoint}`,
-		body: multipart ? multipart.body : request.body,
-		headers: multipart ? { 'Content-Type': multipart.contentType } : undefined,
-		json: !multipart,
-		encoding: multipart ? 'text' : undefined,
+		// JSON is serialised here, not by n8n: n8n deep-copies request options and drops keys named
+		// __proto__, constructor and prototype on the way, which are ordinary property names to FanPass.
+		body: multipart ? multipart.body : JSON.stringify(request.body),
+		headers: { 'Content-Type': multipart ? multipart.contentType : 'application/json', Accept: 'application/json' },
+		json: false,
+		encoding: 'text',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		abortSignal: context.getExecutionCancelSignal(),

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { ICredentialType, INodeProperties, INodePropertyOptions, INodeType } from 'n8n-workflow';
-import { ROOT } from '../../e2e/lib/processes';
+import { ROOT } from '../../../scripts/n8n-runtime/processes';
 
 export interface ExpectedAction {
 	resource: string;

@@ -1,9 +1,9 @@
 /** What every browser step gets: one signed-in editor page on one n8n version, the sandbox, the checks. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Checks } from '../../e2e/lib/checks';
-import type { N8nServer } from '../../e2e/lib/n8nServer';
-import type { SandboxProcess } from '../../e2e/lib/sandboxProcess';
+import type { Checks } from '../../../scripts/n8n-runtime/checks';
+import type { N8nServer } from '../../../scripts/n8n-runtime/n8nServer';
+import type { SandboxProcess } from '../../../scripts/n8n-runtime/sandboxProcess';
 import type { ConsoleWatch } from '../lib/consoleWatch';
 import type { Editor } from '../lib/editor';
 

@@ -3,7 +3,7 @@
  * credential's Test through the sandbox) and see the success banner; a bad token shows FanPass's 401
  * message; the good token is saved again for the node forms.
  */
-import { SANDBOX_TOKEN } from '../../e2e/lib/sandboxProcess';
+import { SANDBOX_TOKEN } from '../../../scripts/n8n-runtime/sandboxProcess';
 import { CREDENTIAL_401_MESSAGE, CREDENTIAL_DISPLAY_NAME, CREDENTIAL_FIELDS } from '../lib/expectedForm';
 import { screenshot, type StepContext } from './context';
 

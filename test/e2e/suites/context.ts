@@ -1,9 +1,9 @@
 /** What every e2e suite gets: one n8n version with the package installed, the sandbox, the checks. */
-import type { Checks } from '../lib/checks';
-import type { Execution, N8nCli, WorkflowJson } from '../lib/n8nCli';
-import type { N8nInstall } from '../lib/n8nInstall';
-import type { N8nServer } from '../lib/n8nServer';
-import type { SandboxProcess, SandboxState } from '../lib/sandboxProcess';
+import type { Checks } from '../../../scripts/n8n-runtime/checks';
+import type { Execution, N8nCli, WorkflowJson } from '../../../scripts/n8n-runtime/n8nCli';
+import type { N8nInstall } from '../../../scripts/n8n-runtime/n8nInstall';
+import type { N8nServer } from '../../../scripts/n8n-runtime/n8nServer';
+import type { SandboxProcess, SandboxState } from '../../../scripts/n8n-runtime/sandboxProcess';
 
 export interface ExecutionRecord {
 	id: string;

@@ -3,9 +3,9 @@
  * with POST /rest/credentials/test, body { credentials: { id, name, type, data } } (same shape in 1.x and 2.x).
  */
 import { UNAUTHORIZED_MESSAGE } from '../../../sandbox/envelope';
-import { freePort } from '../lib/processes';
-import { SANDBOX_TOKEN } from '../lib/sandboxProcess';
-import { unwrap, type N8nServer } from '../lib/n8nServer';
+import { freePort } from '../../../scripts/n8n-runtime/processes';
+import { SANDBOX_TOKEN } from '../../../scripts/n8n-runtime/sandboxProcess';
+import { unwrap, type N8nServer } from '../../../scripts/n8n-runtime/n8nServer';
 import type { SuiteContext } from './context';
 
 interface TestResult {

@@ -1,6 +1,6 @@
 /** What the editor gets from the running n8n: the imported workflows and credentials, and the FanPass node type. */
-import { PACKAGE_NAME } from '../lib/packageTarball';
-import { unwrap } from '../lib/n8nServer';
+import { PACKAGE_NAME } from '../../../scripts/n8n-runtime/packageTarball';
+import { unwrap } from '../../../scripts/n8n-runtime/n8nServer';
 import type { SuiteContext } from './context';
 
 interface NodeTypeDescription {

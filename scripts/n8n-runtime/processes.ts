@@ -1,5 +1,5 @@
 /**
- * Child processes for the e2e tools: every child is spawned detached (its own process group), so that
+ * Child processes for the n8n runtime tools: every child is spawned detached (its own process group), so that
  * stopping it also stops what it started (n8n's task runner, tsx's node). All children are tracked and
  * killed when this process exits or gets SIGINT/SIGTERM.
  */
@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 
 /** The repository root. */
-export const ROOT = path.resolve(__dirname, '..', '..', '..');
+export const ROOT = path.resolve(__dirname, '..', '..');
 
 const children = new Set<ChildProcess>();
 let stopping = false;

@@ -15,7 +15,7 @@ export interface Owner {
 	lastName: string;
 }
 
-/** For scratch instances only: the e2e tools never start n8n outside 127.0.0.1. */
+/** For scratch instances only: the n8n runtime tools never start n8n outside 127.0.0.1. */
 export const DEFAULT_OWNER: Owner = { email: 'owner@fanpass.test', password: 'FanPass-e2e-0wner', firstName: 'FanPass', lastName: 'Owner' };
 
 export class RestError extends Error {

@@ -1,6 +1,6 @@
 /**
  * The file-reading example reads from the folder n8n allows file access to. Its JSON names n8n's Docker
- * default (/home/node/.n8n-files); the e2e tools copy examples/files/ into a scratch folder, point the
+ * default (/home/node/.n8n-files); the n8n runtime tools copy examples/files/ into a scratch folder, point the
  * workflow there, and give n8n that folder as N8N_RESTRICT_FILE_ACCESS_TO.
  */
 import * as fs from 'node:fs';

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { freePort, killGroup, ROOT, sleep, spawnDetached } from './processes';
 
-/** The sandbox's documented dev token: the only token the e2e tools ever show. */
+/** The sandbox's documented dev token: the only token the n8n runtime tools ever show. */
 export const SANDBOX_TOKEN = 'sandbox-token';
 
 export interface SandboxSegment {

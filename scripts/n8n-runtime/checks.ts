@@ -1,4 +1,4 @@
-/** A tiny check reporter for the e2e tools: prints each check as it runs and keeps them for the summary. */
+/** A tiny check reporter for the n8n runtime tools: prints each check as it runs and keeps them for the summary. */
 
 export interface Check {
 	section: string;

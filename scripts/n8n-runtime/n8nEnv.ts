@@ -1,8 +1,8 @@
-/** The environment every n8n process of the e2e tools runs with (CLI commands and the server alike). */
+/** The environment every n8n process of the n8n runtime tools runs with (CLI commands and the server alike). */
 import * as path from 'node:path';
 import type { N8nInstall } from './n8nInstall';
 
-/** Scratch-only: every user folder of the e2e tools is created fresh and thrown away. */
+/** Scratch-only: every user folder of the n8n runtime tools is created fresh and thrown away. */
 export const SCRATCH_ENCRYPTION_KEY = 'fanpass-e2e-scratch-encryption-key';
 
 export function n8nEnv(install: Pick<N8nInstall, 'node24BinDir'>, userFolder: string, runnerBrokerPort: number, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

@@ -2,8 +2,6 @@
 import * as path from 'node:path';
 import { ROOT, runOrThrow } from './processes';
 
-export const DEFAULT_N8N_VERSIONS = ['2.40.7', '1.123.81'];
-
 export interface N8nInstall {
 	version: string;
 	/** .cache/n8n/<version> */
@@ -30,11 +28,4 @@ export function n8nPaths(version: string): Omit<N8nInstall, 'ms'> {
 export function ensureN8n(version: string): N8nInstall {
 	const ms = runOrThrow(`install n8n ${version}`, 'bash', [path.join(ROOT, 'scripts', 'n8n', 'install.sh'), version]);
 	return { ...n8nPaths(version), ms };
-}
-
-/** The versions to test: N8N_E2E_VERSIONS="2.40.7,1.123.81" (comma or space separated), default both. */
-export function versionsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-	const raw = env.N8N_E2E_VERSIONS ?? env.N8N_E2E_VERSION;
-	const list = (raw ?? '').split(/[\s,]+/).filter(Boolean);
-	return list.length ? list : DEFAULT_N8N_VERSIONS;
 }

@@ -1,0 +1,296 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { isSimplified, pick, simplifyProperty } from '../common/simplify.description';
+import { buildCsv } from '../../helpers/csv';
+import { showOnlyFor } from '../../helpers/displayOptions';
+import { readSegmentIdentity, readUserIds } from '../../helpers/itemFields';
+import { describeItems, failedItems, itemError, pairedItems } from '../../helpers/itemErrors';
+import { OperationParameters } from '../../helpers/parameters';
+import { defaultCorrelationId, uploadSegmentFile } from '../../helpers/segmentFile';
+import { addUnique, type NormalisedIds } from '../../helpers/userIds';
+import { sendSegmentIds, type FanPassTarget } from '../../transport/client';
+import { segmentIdentityFields, sourceTypeName } from './segmentFields.description';
+
+export const UPSERT_DEFAULTS = { emptyList: 'error', fileModeThreshold: 10000 } as const;
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'FanPass replaces a segment\'s whole member list on every call ("rinse and replace"). This node therefore sends all items with the same tag as one request.',
+		name: 'rinseAndReplaceNotice',
+		type: 'notice',
+		default: '',
+	},
+	...segmentIdentityFields,
+	{
+		displayName: 'User IDs From',
+		name: 'userIdSource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Input Items (One or More IDs per Item)',
+				value: 'items',
+				description: 'Each input item gives its user ID(s), e.g. one CRM contact per item',
+			},
+			{
+				name: 'A List',
+				value: 'list',
+				description: 'A comma or newline separated list, or an expression that returns an array',
+			},
+		],
+		default: 'items',
+		description: 'Where the members of the segment come from',
+	},
+	{
+		displayName: 'User ID',
+		name: 'userId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.user_id }}',
+		placeholder: 'e.g. {{ $json.ticketing_id }}',
+		hint: 'Evaluated for every input item. An array gives several IDs; text is one ID, commas included.',
+		description: 'The user ID of each input item, usually an expression that reads a field',
+		displayOptions: { show: { userIdSource: ['items'] } },
+	},
+	{
+		displayName: 'User IDs',
+		name: 'userIdList',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		required: true,
+		default: '',
+		placeholder: 'e.g. 12345, 54321, 56435',
+		hint: 'Separate IDs with commas or new lines, or use an expression that returns an array',
+		description: 'The complete member list of the segment: IDs not in it are removed from the segment',
+		displayOptions: { show: { userIdSource: ['list'] } },
+	},
+	simplifyProperty,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Notes',
+				name: 'notes',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Nightly CRM refresh',
+				description: 'Shown in the FanReach Portal\'s import log, e.g. a batch ID',
+			},
+			{
+				displayName: 'When the ID List Is Empty',
+				name: 'emptyList',
+				type: 'options',
+				options: [
+					{
+						name: 'Stop With an Error',
+						value: 'error',
+						description: 'FanPass refuses an empty list; the segment is left as it is',
+					},
+					{
+						name: 'Skip the Segment',
+						value: 'skip',
+						description: 'Send nothing for that tag and output an item that says it was skipped',
+					},
+				],
+				default: UPSERT_DEFAULTS.emptyList,
+				description: 'What to do when a tag ends up with no user IDs',
+			},
+			{
+				displayName: 'File Mode Threshold',
+				name: 'fileModeThreshold',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: UPSERT_DEFAULTS.fileModeThreshold,
+				description:
+					'A segment with more user IDs than this is sent as one CSV file (FanPass\'s recommended mode for large segments) instead of a JSON list. The output then has an importId for Wait for Import.',
+			},
+		],
+	},
+];
+
+export const description = showOnlyFor('segment', 'upsert', properties);
+
+/** What Simplify keeps: enough to act on, and to see that nothing was lost. */
+const SIMPLE_FIELDS = ['tag', 'userCount', 'mode', 'importId', 'skipped', 'reason', 'warnings', 'correlationId'] as const;
+
+interface ItemSegment {
+	tag: string;
+	title: string;
+	sourceType: number;
+	notes: string;
+	emptyList: 'error' | 'skip';
+	fileModeThreshold: number;
+}
+
+interface SegmentGroup extends ItemSegment {
+	itemIndexes: number[];
+	/** Items that gave only empty values: reported, so that no item is dropped silently. */
+	itemsWithoutIds: number[];
+	ids: Set<string>;
+	received: number;
+	duplicates: number;
+	empty: number;
+}
+
+function readItem(
+	context: IExecuteFunctions,
+	params: OperationParameters,
+	itemIndex: number,
+): ItemSegment & NormalisedIds {
+	const fromList = params.get('userIdSource', itemIndex) === 'list';
+	const threshold = Math.floor(Number(params.option('options', 'fileModeThreshold', itemIndex)));
+	return {
+		...readSegmentIdentity(context, params, itemIndex),
+		notes: params.text('options.notes', itemIndex),
+		emptyList: params.option('options', 'emptyList', itemIndex) === 'skip' ? 'skip' : 'error',
+		fileModeThreshold: threshold >= 1 ? threshold : UPSERT_DEFAULTS.fileModeThreshold,
+		...readUserIds(context, params, itemIndex, fromList ? 'userIdList' : 'userId', fromList),
+	};
+}
+
+function conflictWith(group: SegmentGroup, segment: ItemSegment): string | undefined {
+	const first = group.itemIndexes[0];
+	if (group.title !== segment.title) {
+		return `gives segment "${segment.tag}" the title "${segment.title}", but item ${first} gave it "${group.title}"; one segment has one title`;
+	}
+	if (group.sourceType !== segment.sourceType) {
+		return `gives segment "${segment.tag}" source type ${segment.sourceType}, but item ${first} gave it ${group.sourceType}`;
+	}
+	if (group.notes !== segment.notes) {
+		return `gives segment "${segment.tag}" the notes "${segment.notes}", but item ${first} gave "${group.notes}"`;
+	}
+	return undefined;
+}
+
+/** Merges items by tag: FanPass replaces a segment on every call, so one tag is one request. */
+function groupByTag(
+	context: IExecuteFunctions,
+	params: OperationParameters,
+	items: INodeExecutionData[],
+	output: INodeExecutionData[],
+): SegmentGroup[] {
+	const groups = new Map<string, SegmentGroup>();
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const segment = readItem(context, params, itemIndex);
+			const group = groups.get(segment.tag);
+			if (group) {
+				const conflict = conflictWith(group, segment);
+				if (conflict) throw itemError(context, itemIndex, conflict);
+			}
+			const { ids, empty, ...fields } = segment;
+			const target = group ?? {
+				...fields,
+				itemIndexes: [],
+				itemsWithoutIds: [],
+				ids: new Set<string>(),
+				received: 0,
+				duplicates: 0,
+				empty: 0,
+			};
+			groups.set(segment.tag, target);
+			target.itemIndexes.push(itemIndex);
+			if (ids.length === 0) target.itemsWithoutIds.push(itemIndex);
+			target.received += ids.length + empty;
+			target.empty += empty;
+			target.duplicates += addUnique(target.ids, ids);
+		} catch (error) {
+			output.push(failedItems(context, error, [itemIndex]));
+		}
+	}
+	return [...groups.values()];
+}
+
+/** FanPass recommends file mode for large segments; one file keeps rinse-and-replace whole. */
+async function sendAsFile(context: IExecuteFunctions, target: FanPassTarget, group: SegmentGroup): Promise<IDataObject> {
+	const data = buildCsv([['user_id'], ...[...group.ids].map((id) => [id])]);
+	const result = await uploadSegmentFile(context, target, {
+		title: group.title,
+		tag: group.tag,
+		sourceType: group.sourceType,
+		notes: group.notes,
+		dryRun: false,
+		correlationId: defaultCorrelationId(context, group.tag),
+		file: { fileName: `${group.tag}.csv`, mimeType: 'text/csv', data },
+	});
+	return {
+		...result,
+		fileModeReason: `${group.ids.size} user IDs are over the File Mode Threshold (${group.fileModeThreshold}), so they were sent as one CSV file; use Wait for Import with the importId to follow the import`,
+	};
+}
+
+async function sendGroup(
+	context: IExecuteFunctions,
+	baseUrl: string,
+	group: SegmentGroup,
+	summary: IDataObject,
+): Promise<IDataObject> {
+	const target: FanPassTarget = { baseUrl, itemIndex: group.itemIndexes[0] };
+	if (group.ids.size === 0) {
+		const problem = `segment "${group.tag}" has no user IDs (${describeItems(group.itemIndexes)} gave ${group.empty} empty value${group.empty === 1 ? '' : 's'}); FanPass refuses an empty list, so the segment was left unchanged`;
+		if (group.emptyList === 'skip') return { ...summary, skipped: true, reason: problem };
+		throw itemError(
+			context,
+			target.itemIndex,
+			problem,
+			'Set Options → When the ID List Is Empty → Skip the Segment to carry on instead.',
+		);
+	}
+	if (group.ids.size > group.fileModeThreshold) return { ...summary, ...(await sendAsFile(context, target, group)) };
+	const envelope = await sendSegmentIds(context, target, {
+		title: group.title,
+		tag: group.tag,
+		sourceType: group.sourceType,
+		notes: group.notes,
+		userIds: [...group.ids],
+	});
+	const result: IDataObject = { ...summary, mode: 'json', correlationId: envelope.correlationId, messages: envelope.messages };
+	const warnings = [...((summary.warnings as string[] | undefined) ?? []), ...envelope.errors];
+	if (warnings.length > 0) result.warnings = warnings;
+	return result;
+}
+
+function summarise(group: SegmentGroup): IDataObject {
+	const summary: IDataObject = {
+		tag: group.tag,
+		title: group.title,
+		sourceType: group.sourceType,
+		sourceTypeName: sourceTypeName(group.sourceType),
+		userCount: group.ids.size,
+		itemCount: group.itemIndexes.length,
+		idsReceived: group.received,
+		duplicatesRemoved: group.duplicates,
+		emptyRemoved: group.empty,
+		itemsWithoutIds: group.itemsWithoutIds,
+	};
+	if (group.itemsWithoutIds.length > 0 && group.ids.size > 0) {
+		summary.warnings = [
+			`${describeItems(group.itemsWithoutIds)} gave no user ID (an empty value, or an expression that found nothing), so added nobody to segment "${group.tag}"`,
+		];
+	}
+	return summary;
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	baseUrl: string,
+): Promise<INodeExecutionData[]> {
+	const params = new OperationParameters(this, description);
+	const simplify = isSimplified(this, () => params.get('simplify', 0));
+	const output: INodeExecutionData[] = [];
+	for (const group of groupByTag(this, params, items, output)) {
+		try {
+			const json = await sendGroup(this, baseUrl, group, summarise(group));
+			output.push({ json: simplify ? (pick(json, SIMPLE_FIELDS) as IDataObject) : json, pairedItem: pairedItems(group.itemIndexes) });
+		} catch (error) {
+			output.push(failedItems(this, error, group.itemIndexes, { tag: group.tag }));
+		}
+	}
+	return output;
+}
