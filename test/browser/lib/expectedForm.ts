@@ -4,7 +4,7 @@
  * parameters n8n renders in its form with default values.
  */
 import * as path from 'node:path';
-import type { ICredentialType, INodeProperties, INodePropertyOptions, INodeType } from 'n8n-workflow';
+import { NodeHelpers, type ICredentialType, type INodeParameters, type INodeProperties, type INodePropertyOptions, type INodeType } from 'n8n-workflow';
 import { ROOT } from '../../../scripts/n8n-runtime/processes';
 
 export interface ExpectedAction {
@@ -38,13 +38,12 @@ export const CREDENTIAL_401_MESSAGE = credential.test?.rules?.find((rule) => rul
 
 type Values = Record<string, unknown>;
 
-/** n8n's displayOptions for plain values: every `show` key must match, no `hide` key may match. */
+/** The version the editor gives a newly added node. */
+export const EDITOR_NODE_VERSION = description.defaultVersion ?? (Array.isArray(description.version) ? Math.max(...description.version) : description.version);
+
+/** Whether the editor renders a parameter for these values: n8n's own displayOptions logic (with `@version`). */
 function isShown(property: INodeProperties, values: Values): boolean {
-	const { show, hide } = property.displayOptions ?? {};
-	const matches = (key: string, allowed: unknown[]) => allowed.some((value) => value === values[key.replace(/^\//, '')]);
-	if (show && !Object.entries(show).every(([key, allowed]) => matches(key, allowed as unknown[]))) return false;
-	if (hide && Object.entries(hide).some(([key, allowed]) => matches(key, allowed as unknown[]))) return false;
-	return true;
+	return NodeHelpers.displayParameter(values as INodeParameters, property, { typeVersion: EDITOR_NODE_VERSION }, description);
 }
 
 /** Parameters shown for resource/operation when every other parameter keeps its default. */
