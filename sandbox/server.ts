@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { checkAuth, type AuthOutcome } from './auth';
 import { bodyKind, drain, parseJsonBody, readBody } from './body';
 import { resolveConfig, type SandboxConfig, type SandboxOptions } from './config';
@@ -26,7 +26,7 @@ import { handleControl, isControlPath } from './routes/control';
 import { importStatusRoute } from './routes/importStatus';
 import { segmentsRoute } from './routes/segments';
 import { updateUserRoute } from './routes/updateUser';
-import { summariseState } from './summary';
+import { InFlightGauge, summariseState } from './summary';
 import { createState, dumpState, resetState, type RecordedRequest, type SandboxState } from './state';
 
 export type { SandboxOptions } from './config';
@@ -93,6 +93,9 @@ class Sandbox {
 	/** Bumped by reset(), so that requests straddling a reset are not recorded into the new state. */
 	private generation = 0;
 	readonly midway = new MidwayFailures();
+	readonly gauges = { requests: new InFlightGauge(), connections: new InFlightGauge() };
+	/** connections counted in gauges.connections: from their accept until they close or carry a control request */
+	private readonly countedSockets = new WeakSet<Socket>();
 	private seq = 0;
 
 	constructor(readonly config: SandboxConfig) {
@@ -107,6 +110,8 @@ class Sandbox {
 		this.faults.clear();
 		this.midway.arm(0);
 		this.seq = 0;
+		this.gauges.requests.reset();
+		this.gauges.connections.reset();
 		this.generation++;
 	}
 
@@ -127,9 +132,10 @@ class Sandbox {
 	async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
 		if (isControlPath(url.pathname)) {
+			this.uncountConnection(req.socket);
 			await handleControl(req, res, url.pathname, {
 				dump: () => this.dump(),
-				summary: (options) => summariseState(this.state, options),
+				summary: (options) => summariseState(this.state, options, this.gauges),
 				reset: () => this.reset(),
 				forceImport: (id, outcome, reason) => this.forceImport(id, outcome, reason),
 				faults: this.faults,
@@ -137,7 +143,24 @@ class Sandbox {
 			}, url.search);
 			return;
 		}
-		await this.handleApi(req, res, url);
+		this.gauges.requests.enter();
+		try {
+			await this.handleApi(req, res, url);
+		} finally {
+			this.gauges.requests.leave();
+		}
+	}
+
+	/** Every accepted connection counts, until it shows itself a control connection (tests' and tools' own). */
+	connectionOpened(socket: Socket): void {
+		this.countedSockets.add(socket);
+		this.gauges.connections.enter();
+		socket.once('close', () => this.uncountConnection(socket));
+	}
+
+	private uncountConnection(socket: Socket): void {
+		if (!this.countedSockets.delete(socket)) return;
+		this.gauges.connections.leave();
 	}
 
 	/** Auth, routing and the route itself; the body is always drained afterwards. */
@@ -330,6 +353,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			sendJson(res, 500, envelope);
 		});
 	});
+	server.on('connection', (socket: Socket) => sandbox.connectionOpened(socket));
 
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);

@@ -1,6 +1,6 @@
 /**
  * A light view of the state for benchmarks and big runs (GET /__sandbox/summary): counts and
- * timings of the requests, and each segment's members as a count plus a digest, so that a
+ * timings of the requests (and the most in progress at once), and each segment's members as a count plus a digest, so that a
  * 1,000,000-member segment is checked without shipping its IDs. `?users=1` adds every user's
  * attributes (the full state dump would also carry every request body).
  */
@@ -18,6 +18,42 @@ export interface RequestSummary {
 	busyMs: number;
 	firstReceivedAt: string | null;
 	lastFinishedAt: string | null;
+	/** The most API requests in progress at the same moment since the last reset (arrival to answer). */
+	peakInFlight: number;
+	/**
+	 * The most connections open at once (from accept to close; a connection that carries a control
+	 * request stops counting): what a client's concurrency offers, even when each request is handled
+	 * too fast to overlap with another.
+	 */
+	peakOpenConnections: number;
+}
+
+/**
+ * Counts what is in progress (API requests from arrival to answer; connections that carried them) and
+ * keeps the highest count. Live, because the recorded times (receivedAt in whole ms) cannot tell two back-to-back
+ * sub-millisecond requests from two overlapping ones.
+ */
+export class InFlightGauge {
+	private current = 0;
+	private highest = 0;
+
+	enter(): void {
+		this.current++;
+		if (this.current > this.highest) this.highest = this.current;
+	}
+
+	leave(): void {
+		this.current--;
+	}
+
+	/** After a reset the peak starts again from the requests still in progress. */
+	reset(): void {
+		this.highest = this.current;
+	}
+
+	get peak(): number {
+		return this.highest;
+	}
 }
 
 export interface SegmentSummary {
@@ -34,7 +70,12 @@ export function membersDigest(userIds: Iterable<string>): string {
 	return createHash('sha256').update([...userIds].sort().join('\n')).digest('hex');
 }
 
-function summariseRequests(state: SandboxState): RequestSummary {
+export interface Gauges {
+	requests: InFlightGauge;
+	connections: InFlightGauge;
+}
+
+function summariseRequests(state: SandboxState, gauges: Gauges | undefined): RequestSummary {
 	const byPathAndStatus: Record<string, number> = {};
 	const intervals: Array<[number, number]> = [];
 	let handlingMs = 0;
@@ -67,10 +108,12 @@ function summariseRequests(state: SandboxState): RequestSummary {
 		busyMs: Math.round(busyMs),
 		firstReceivedAt: intervals.length ? new Date(intervals[0][0]).toISOString() : null,
 		lastFinishedAt: intervals.length ? new Date(last).toISOString() : null,
+		peakInFlight: gauges?.requests.peak ?? 0,
+		peakOpenConnections: gauges?.connections.peak ?? 0,
 	};
 }
 
-export function summariseState(state: SandboxState, options: { users: boolean }): Record<string, unknown> {
+export function summariseState(state: SandboxState, options: { users: boolean }, gauges?: Gauges): Record<string, unknown> {
 	const segments: Record<string, SegmentSummary> = {};
 	for (const [tag, segment] of state.segments) {
 		segments[tag] = {
@@ -85,5 +128,5 @@ export function summariseState(state: SandboxState, options: { users: boolean })
 	const users = options.users
 		? Object.fromEntries([...state.users].map(([id, user]) => [id, { user_properties: user.user_properties, custom: user.custom }]))
 		: undefined;
-	return { requests: summariseRequests(state), segments, userCount: state.users.size, ...(users ? { users } : {}) };
+	return { requests: summariseRequests(state, gauges), segments, userCount: state.users.size, ...(users ? { users } : {}) };
 }

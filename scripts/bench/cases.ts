@@ -1,7 +1,20 @@
-/** The benchmark cases (issue 5), at full size or at 1/100 (--quick), and how each one's result is judged. */
+/** The benchmark cases (issues 5 and 13), at full size or at 1/100 (--quick), and how each one's result is judged. */
 import { expectedSegmentIds, expectedUsers, SEGMENT, type Input } from './inputs';
 import { membersDigest } from '../../sandbox/summary';
+import type { SandboxProcess } from '../n8n-runtime/sandboxProcess';
+import { N8N_LATEST } from '../n8n-runtime/n8nVersions';
+import type { MeasuredRun } from './measure';
 import type { Side } from './workflows';
+
+/** What a case's own runner gets: the default is one `n8n execute` of the side's workflow (measure.ts). */
+export interface SideRunContext {
+	workflowId: string;
+	stdoutFile: string;
+	timeoutMs: number;
+	env: NodeJS.ProcessEnv;
+	/** the default runner, for a case that only adds steps around it */
+	defaultRun(): Promise<MeasuredRun>;
+}
 
 export interface BenchCase {
 	id: string;
@@ -13,6 +26,16 @@ export interface BenchCase {
 	faults: unknown[];
 	/** the fewest requests that can do the job; checked for the FanPass node when set */
 	minRequests?: number;
+	/** whether to measure the floor after the FanPass side (default: when the case injects no faults) */
+	floor?: boolean;
+	/**
+	 * Hooks for cases that need more than "reset the sandbox, run the workflow once", e.g. a nightly
+	 * incremental sync (prepare: seed the sandbox with the previous night's state, so that only the
+	 * changed 1% must be sent) or queue mode (run: start Redis and workers, enqueue the executions, wait
+	 * for them). prepare runs after the sandbox reset and the fault rules, before each side's run.
+	 */
+	prepare?: (sandbox: SandboxProcess, side: Side) => Promise<void>;
+	run?: (context: SideRunContext) => Promise<MeasuredRun>;
 }
 
 /** 429 with Retry-After: 1 on 10% of the API requests, the same requests (by order) on every run. */
@@ -26,7 +49,18 @@ export const FULL_FILE_MODE_THRESHOLD = 10_000;
  */
 export const ID_PAGE_SIZE = 1000;
 
-export function benchCases(scale: number): BenchCase[] {
+/** n8n 1.x has only one expression engine, so the legacy-engine side exists on 2.x only. */
+export function benchCases(scale: number, n8nVersion = N8N_LATEST): BenchCase[] {
+	const v1 = n8nVersion.startsWith('1.');
+	return allCases(scale).map((c) => (v1 ? { ...c, sides: c.sides.filter((side) => side !== 'fanpass-legacy-expr') } : c));
+}
+
+/** Input items a side's nodes get. */
+export function itemCount(input: Input): number {
+	return input.kind === 'contacts' ? Math.ceil(input.count / input.perItem) : input.count;
+}
+
+function allCases(scale: number): BenchCase[] {
 	const n = (count: number) => Math.max(1, Math.round(count * scale));
 	const distinct = n(10_000);
 	return [
@@ -47,7 +81,7 @@ export function benchCases(scale: number): BenchCase[] {
 }
 
 export interface SandboxSummary {
-	requests: { total: number; byPathAndStatus: Record<string, number>; faulted: number; handlingMs: number; busyMs: number };
+	requests: { total: number; byPathAndStatus: Record<string, number>; faulted: number; handlingMs: number; busyMs: number; peakInFlight?: number; peakOpenConnections?: number };
 	segments: Record<string, { count: number; membersSha256: string; mode: string }>;
 	userCount: number;
 	users?: Record<string, { user_properties: Record<string, unknown>; custom: Record<string, unknown> }>;

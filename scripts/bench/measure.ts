@@ -10,6 +10,8 @@ import { n8nEnv } from '../n8n-runtime/n8nEnv';
 import { freePort, killGroup, spawnDetached } from '../n8n-runtime/processes';
 
 export interface MeasuredRun {
+	/** the n8n process */
+	pid?: number;
 	code: number | null;
 	timedOut: boolean;
 	wallMs: number;
@@ -17,17 +19,21 @@ export interface MeasuredRun {
 	n8nPeakKb: number;
 	/** highest VmHWM among the other processes of its group (the task runner), kB */
 	runnerPeakKb: number;
+	/** VmRSS of the n8n process over time: [epoch ms, kB], every SAMPLE_MS */
+	rssTimeline: Array<[number, number]>;
 	stdoutFile: string;
 	stderrTail: string;
 }
 
-/** VmHWM in kB, or 0 when the process is gone. */
-function peakRssKb(pid: number): number {
+const SAMPLE_MS = 50;
+
+/** VmHWM and VmRSS in kB, or 0 when the process is gone. */
+function memoryKb(pid: number): { peak: number; rss: number } {
 	try {
-		const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-		return match ? Number(match[1]) : 0;
+		const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+		return { peak: Number(/^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0), rss: Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0) };
 	} catch {
-		return 0;
+		return { peak: 0, rss: 0 };
 	}
 }
 
@@ -63,12 +69,17 @@ export async function measuredExecute(install: N8nInstall, userFolder: string, w
 	const peaks = new Map<number, number>();
 	let members = [pid];
 	let ticks = 0;
+	const rssTimeline: Array<[number, number]> = [];
 	// VmHWM only grows, so frequent readings of a known pid are enough; the group is rescanned each second
 	const sample = () => {
-		if (ticks++ % 10 === 0) members = groupMembers(pid);
-		for (const member of members) peaks.set(member, Math.max(peaks.get(member) ?? 0, peakRssKb(member)));
+		if (ticks++ % 20 === 0) members = groupMembers(pid);
+		for (const member of members) {
+			const memory = memoryKb(member);
+			peaks.set(member, Math.max(peaks.get(member) ?? 0, memory.peak));
+			if (member === pid && memory.rss > 0) rssTimeline.push([Date.now(), memory.rss]);
+		}
 	};
-	const sampler = setInterval(sample, 100);
+	const sampler = setInterval(sample, SAMPLE_MS);
 	let timedOut = false;
 	const timer = setTimeout(() => {
 		timedOut = true;
@@ -80,7 +91,7 @@ export async function measuredExecute(install: N8nInstall, userFolder: string, w
 	clearInterval(sampler);
 	const n8nPeakKb = peaks.get(pid) ?? 0;
 	const runnerPeakKb = Math.max(0, ...[...peaks].filter(([member]) => member !== pid).map(([, kb]) => kb));
-	return { code, timedOut, wallMs, n8nPeakKb, runnerPeakKb, stdoutFile, stderrTail: stderr.slice(-3000) };
+	return { pid, code, timedOut, wallMs, n8nPeakKb, runnerPeakKb, rssTimeline, stdoutFile, stderrTail: stderr.slice(-3000) };
 }
 
 export interface RunData {
@@ -90,6 +101,8 @@ export interface RunData {
 	executionMs?: number;
 	/** executionTime of each node that ran (summed over its runs) */
 	nodeMs: Record<string, number>;
+	/** epoch ms from each node's first run's start to its last run's end */
+	nodeWindow: Record<string, { start: number; end: number }>;
 	/** items of each node's first output (last run) */
 	outputCount: Record<string, number>;
 	/** the last node's output items (json only), first 5 */
@@ -116,8 +129,11 @@ export function readRunData(stdoutFile: string, lastNode: string): RunData | und
 	const resultData = run.data?.resultData ?? {};
 	const nodeMs: Record<string, number> = {};
 	const outputCount: Record<string, number> = {};
+	const nodeWindow: Record<string, { start: number; end: number }> = {};
 	for (const [name, runs] of Object.entries(resultData.runData ?? {}) as Array<[string, any[]]>) {
 		nodeMs[name] = runs.reduce((sum, r) => sum + (r.executionTime ?? 0), 0);
+		const lastRun = runs[runs.length - 1];
+		if (runs[0]?.startTime) nodeWindow[name] = { start: runs[0].startTime, end: (lastRun.startTime ?? 0) + (lastRun.executionTime ?? 0) };
 		outputCount[name] = runs[runs.length - 1]?.data?.main?.[0]?.length ?? 0;
 	}
 	const lastRuns = (resultData.runData?.[lastNode] ?? []) as any[];
@@ -129,7 +145,20 @@ export function readRunData(stdoutFile: string, lastNode: string): RunData | und
 		error: resultData.error ? { message: resultData.error.message, description: resultData.error.description, node: resultData.error.node?.name ?? resultData.error.node } : undefined,
 		executionMs: Number.isFinite(startedAt) && Number.isFinite(stoppedAt) ? stoppedAt - startedAt : undefined,
 		nodeMs,
+		nodeWindow,
 		outputCount,
 		lastItems,
 	};
+}
+
+/**
+ * How much the n8n process's RSS grew while the given nodes ran: the highest sample in their window
+ * minus the last sample before it (kB), or undefined without samples on both sides.
+ */
+export function transientRssKb(timeline: Array<[number, number]>, window: { start: number; end: number } | undefined): number | undefined {
+	if (!window) return undefined;
+	const before = timeline.filter(([at]) => at <= window.start).pop();
+	const during = timeline.filter(([at]) => at > window.start && at <= window.end + SAMPLE_MS);
+	if (!before || during.length === 0) return undefined;
+	return Math.max(0, Math.max(...during.map(([, kb]) => kb)) - before[1]);
 }

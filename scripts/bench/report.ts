@@ -1,10 +1,21 @@
-/** The benchmark's table (markdown, ready for the README) and its target checks. */
+/**
+ * The benchmark's tables (markdown, ready for the README): the sides of every case, the FanPass node's
+ * own cost against the floor, issue 13's speed targets as verdicts, and the correctness targets that
+ * decide the exit code. With --repeat=N every cell is the median over the runs with min-max after it.
+ */
+import { caseMetrics, SPEED_TARGETS, type CaseMetrics } from './caseMetrics';
+import type { FloorResult } from './floor';
+import { cell, spread } from './stats';
 import { isFanPass, SIDE_LABELS, type Side } from './workflows';
 
 export interface SideResult {
 	caseId: string;
 	caseTitle: string;
 	side: Side;
+	/** 1-based run of --repeat */
+	round: number;
+	/** input items the side's nodes got */
+	items: number;
 	/** exit 0 and no execution error */
 	finished: boolean;
 	timedOut: boolean;
@@ -18,28 +29,46 @@ export interface SideResult {
 	/** wall time during which the sandbox was handling at least one request */
 	sandboxBusyMs: number;
 	sandboxHandlingMs: number;
+	/** the most requests the sandbox had in progress at once, and the most connections open that carried them */
+	peakInFlight: number;
+	peakOpenConnections?: number;
 	requests: { total: number; byPathAndStatus: Record<string, number>; faulted: number };
 	n8nPeakMb: number;
 	runnerPeakMb: number;
+	/** growth of the n8n process's RSS while the side's nodes ran (sampled) */
+	transientMb?: number;
+	/** size of the file uploaded, when one was */
+	fileBytes?: number;
 	correct: boolean;
 	stateDetail: string;
 	nodeMs: Record<string, number>;
 	lastItems: Array<Record<string, unknown>>;
 	minRequests?: number;
+	/** the FanPass side only: the floor measured right after it */
+	floor?: FloorResult;
+	floorError?: string;
+	/** --cpu-prof: the profile's summary */
+	profile?: string;
 }
 
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
-const seconds = (ms: number | undefined) => (ms === undefined ? '–' : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
-const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? '–' : `×${(a / b).toFixed(a / b < 0.1 ? 3 : 2)}`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+const millis = (ms: number) => (ms >= 1000 ? seconds(ms) : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
+const micros = (ms: number) => (ms >= 1000 ? seconds(ms) : ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(ms < 0.01 ? 2 : 1)} µs`);
+const times = (value: number) => `×${value.toFixed(value < 0.1 ? 3 : 2)}`;
+const mb = (value: number) => `${int(value)} MB`;
 
-function requestsCell(result: SideResult): string {
-	const notOk = Object.entries(result.requests.byPathAndStatus)
+function requestsCell(runs: SideResult[]): string {
+	const r = runs[0];
+	const notOk = Object.entries(r.requests.byPathAndStatus)
 		.filter(([key]) => !key.endsWith(' 200'))
 		.map(([key, count]) => `${int(count)}× ${key.split(' ').pop()}`);
-	return `${int(result.requests.total)}${notOk.length ? ` (${notOk.join(', ')})` : ''}`;
+	const totals = runs.map((run) => run.requests.total);
+	const total = new Set(totals).size === 1 ? int(totals[0]) : cell(totals, int);
+	return `${total}${notOk.length ? ` (${notOk.join(', ')})` : ''}`;
 }
 
-function outcomeCell(result: SideResult): string {
+function outcomeOf(result: SideResult): string {
 	if (result.timedOut) return 'did not finish';
 	if (!result.finished) {
 		const error = result.error ?? '';
@@ -47,6 +76,13 @@ function outcomeCell(result: SideResult): string {
 		return status ? `failed (HTTP ${status})` : `failed: ${error.slice(0, 60)}`;
 	}
 	return 'ok';
+}
+
+/** The same text for every run, or each distinct one with its count. */
+function agreed(texts: string[]): string {
+	const counts = new Map<string, number>();
+	for (const text of texts) counts.set(text, (counts.get(text) ?? 0) + 1);
+	return counts.size === 1 ? texts[0] : [...counts].map(([text, n]) => `${text} (${n}/${texts.length})`).join('; ');
 }
 
 interface Target {
@@ -62,52 +98,108 @@ function casesOf(results: SideResult[]): Array<{ id: string; title: string }> {
 	return [...seen].map(([id, title]) => ({ id, title }));
 }
 
-function targets(results: SideResult[]): Target[] {
+/** The targets the exit code follows: the fewest requests and a correct final state, in every run. */
+function correctnessTargets(results: SideResult[]): Target[] {
 	const list: Target[] = [];
-	for (const node of results.filter((r) => r.side === 'fanpass')) {
-		if (node.minRequests !== undefined) {
+	for (const { id } of casesOf(results)) {
+		const runs = results.filter((r) => r.caseId === id && r.side === 'fanpass');
+		if (runs.length === 0) continue;
+		const min = runs[0].minRequests;
+		if (min !== undefined) {
 			list.push({
-				name: `case ${node.caseId}: FanPass node sends the minimum, ${node.minRequests} request(s)`,
-				met: node.finished && node.requests.total === node.minRequests,
-				detail: `${node.requests.total} sent`,
+				name: `case ${id}: FanPass node sends the minimum, ${min} request(s)`,
+				met: runs.every((r) => r.finished && r.requests.total === min),
+				detail: `${agreed(runs.map((r) => String(r.requests.total)))} sent`,
 			});
 		}
-		list.push({ name: `case ${node.caseId}: FanPass node ends with a correct state`, met: node.finished && node.correct, detail: node.timedOut ? `did not finish; ${node.stateDetail}` : node.stateDetail });
+		list.push({
+			name: `case ${id}: FanPass node ends with a correct state`,
+			met: runs.every((r) => r.finished && r.correct),
+			detail: agreed(runs.map((r) => (r.timedOut ? `did not finish; ${r.stateDetail}` : r.stateDetail))),
+		});
 	}
 	return list;
 }
 
-export function printReport(results: SideResult[], meta: { mode: string; totalMs: number; n8nVersion: string }): boolean {
-	console.log(`\n================ results (${meta.mode}, n8n ${meta.n8nVersion}) ================\n`);
-	console.log('| Case | Side | Outcome | Requests | Wall (n8n process) | Execution | Side\'s nodes | Sandbox busy | Peak RSS n8n / runner | State correct | FanPass vs baseline (execution, requests, n8n RSS) |');
+function sidesTable(results: SideResult[]): void {
+	console.log("| Case | Side | Outcome | Requests | Wall (n8n process) | Execution | Side's nodes | Sandbox busy | Peak RSS n8n / runner | State correct | FanPass vs baseline (side's nodes, requests, n8n RSS) |");
 	console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
 	for (const benchCase of casesOf(results)) {
-		const rows = results.filter((r) => r.caseId === benchCase.id);
-		const baseline = rows.find((r) => !isFanPass(r.side));
-		for (const r of rows) {
-			const vs =
-				isFanPass(r.side) && baseline
-					? `${ratio(r.executionMs, baseline.executionMs)}, ${ratio(r.requests.total, baseline.requests.total)}, ${ratio(r.n8nPeakMb, baseline.n8nPeakMb)}`
-					: '';
+		const caseRuns = results.filter((r) => r.caseId === benchCase.id);
+		const sides = [...new Set(caseRuns.map((r) => r.side))];
+		const baselineSide = sides.find((side) => !isFanPass(side));
+		for (const side of sides) {
+			const runs = caseRuns.filter((r) => r.side === side);
+			let vs = '';
+			if (isFanPass(side) && baselineSide) {
+				const pair = (get: (r: SideResult) => number | undefined) =>
+					runs.map((r) => {
+						const base = caseRuns.find((b) => b.side === baselineSide && b.round === r.round);
+						const a = get(r);
+						const b = base ? get(base) : undefined;
+						return a === undefined || b === undefined || b === 0 ? undefined : a / b;
+					});
+				vs = `${cell(pair((r) => r.workMs), times)}, ${cell(pair((r) => r.requests.total), times)}, ${cell(pair((r) => r.n8nPeakMb), times)}`;
+			}
+			const state = runs.every((r) => r.correct) ? 'yes' : `**no**: ${agreed(runs.filter((r) => !r.correct).map((r) => r.stateDetail))}`;
 			console.log(
-				`| ${benchCase.id}. ${benchCase.title} | ${SIDE_LABELS[r.side]} | ${outcomeCell(r)} | ${requestsCell(r)} | ${seconds(r.wallMs)} | ${seconds(r.executionMs)} | ${seconds(r.workMs)} | ${seconds(r.sandboxBusyMs)} | ${int(r.n8nPeakMb)} / ${int(r.runnerPeakMb)} MB | ${r.correct ? 'yes' : `**no**: ${r.stateDetail}`} | ${vs} |`,
+				`| ${benchCase.id}. ${benchCase.title} | ${SIDE_LABELS[side]} | ${agreed(runs.map(outcomeOf))} | ${requestsCell(runs)} | ${cell(runs.map((r) => r.wallMs), seconds)} | ${cell(runs.map((r) => r.executionMs), seconds)} | ${cell(runs.map((r) => r.workMs), seconds)} | ${cell(runs.map((r) => r.sandboxBusyMs), seconds)} | ${cell(runs.map((r) => r.n8nPeakMb), int)} / ${cell(runs.map((r) => r.runnerPeakMb), int)} MB | ${state} | ${vs} |`,
 			);
 		}
 	}
-	const own = results.filter((r) => isFanPass(r.side) && r.workMs !== undefined);
-	if (own.length) {
-		console.log('\nFanPass node: its own time (the node\'s execution time minus the time the sandbox was busy answering it):\n');
-		for (const r of own) {
-			const work = r.workMs as number;
-			const waits = r.requests.faulted > 0 ? `, which includes its waits before ${r.requests.faulted} retries` : '';
-			console.log(
-				`- case ${r.caseId}${r.side === 'fanpass' ? '' : ` (${SIDE_LABELS[r.side]})`}: node ${seconds(work)}, sandbox busy ${seconds(r.sandboxBusyMs)}, node's own ${seconds(Math.max(0, work - r.sandboxBusyMs))}${waits}`,
-			);
-		}
+}
+
+function floorTable(results: SideResult[], metrics: CaseMetrics[]): void {
+	const cases = casesOf(results).filter(({ id }) => metrics.some((m) => m.caseId === id));
+	if (cases.length === 0) return;
+	console.log(
+		"\nThe FanPass node's own cost against the floor measured in the same run. Node: the node's executionTime in n8n. Floor: the per-item work outside n8n (read the ID path, normalise, de-duplicate, build the body or CSV; the fastest of 3) plus the same requests sent by a minimal client (a fresh http.Agent per request, like n8n's helper), one at a time and at 4 concurrent. Peak in flight: the most requests the sandbox was handling at once / the most connections open at once that carried requests.\n",
+	);
+	console.log('| Case | Items | Requests | Node | per item | per request | Floor: work | Floor: requests 1 / 4 at a time | Floor | Node ÷ floor | Node ÷ baseline | Peak in flight: node; floor at 4 | Floor bodies | Node transient RSS / file |');
+	console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
+	for (const { id } of cases) {
+		const runs = metrics.filter((m) => m.caseId === id);
+		const floors = runs.map((m) => m.floor).filter((f): f is FloorResult => !!f);
+		const send = (concurrency: number) => floors.map((f) => f.sends.find((s) => s.concurrency === concurrency)?.ms);
+		const sends = floors.some((f) => f.sends.length > 1) ? `${cell(send(1), millis)} / ${cell(send(4), millis)}` : cell(send(1), millis);
+		const at4 = (get: (send: FloorResult['sends'][number]) => number) => floors.map((f) => { const send = f.sends.find((s) => s.concurrency === 4); return send ? get(send) : undefined; });
+		const peakFloor = floors.some((f) => f.sends.length > 1) ? `${cell(at4((s) => s.peakInFlight), int)} / ${cell(at4((s) => s.peakOpenConnections), int)}` : '–';
+		const nodeRuns = results.filter((r) => r.caseId === id && r.side === 'fanpass');
+		const peakNode = `${cell(nodeRuns.map((r) => r.peakInFlight), int)} / ${cell(nodeRuns.map((r) => r.peakOpenConnections), int)}`;
+		const bodies = floors.length ? agreed(floors.map((f) => (f.identical ? 'identical' : `**differ**: ${f.detail}`))) : (results.find((r) => r.caseId === id && r.side === 'fanpass')?.floorError ?? '–');
+		const memory = runs.some((m) => m.fileMb !== undefined) ? `${cell(runs.map((m) => m.transientMb), mb)} / ${cell(runs.map((m) => m.fileMb), (v) => `${v.toFixed(v < 1 ? 3 : 1)} MB`)}` : cell(runs.map((m) => m.transientMb), mb);
+		console.log(
+			`| ${id} | ${int(runs[0].items)} | ${cell(runs.map((m) => m.requests), int)} | ${cell(runs.map((m) => m.nodeMs), millis)} | ${cell(runs.map((m) => m.perItemMs), micros)} | ${cell(runs.map((m) => m.perRequestMs), micros)} | ${cell(floors.map((f) => f.workMs), millis)} | ${sends} | ${cell(floors.map((f) => f.floorMs), millis)} | ${cell(runs.map((m) => m.vsFloor), times)} | ${cell(runs.map((m) => m.vsBaseline), times)} | ${peakNode}; ${peakFloor} | ${bodies} | ${memory} |`,
+		);
 	}
-	const checks = targets(results);
-	console.log('\nTargets:\n');
+}
+
+function speedTargetsTable(metrics: CaseMetrics[]): void {
+	const targets = SPEED_TARGETS.filter((t) => metrics.some((m) => m.caseId === t.caseId));
+	if (targets.length === 0) return;
+	console.log("\nIssue 13's targets (the median over the runs decides; not part of the exit code: times vary on a shared machine):\n");
+	console.log('| Case | Target | Measured | Verdict |');
+	console.log('| --- | --- | ---: | --- |');
+	for (const target of targets) {
+		const values = metrics.filter((m) => m.caseId === target.caseId).map(target.value);
+		const s = spread(values);
+		const metIn = values.filter((v) => v !== undefined && v <= target.limit).length;
+		const verdict = !s ? 'not measured' : `${s.median <= target.limit ? '**met**' : 'not met'}${values.length > 1 ? ` (${metIn} of ${values.length} runs)` : ''}`;
+		console.log(`| ${target.caseId} | ${target.name} | ${cell(values, target.format)} | ${verdict} |`);
+	}
+}
+
+export function printReport(results: SideResult[], meta: { mode: string; totalMs: number; n8nVersion: string; repeat?: number }): boolean {
+	const repeat = meta.repeat ?? 1;
+	console.log(`\n================ results (${meta.mode}, n8n ${meta.n8nVersion}${repeat > 1 ? `, ${repeat} runs: median (min-max)` : ''}) ================\n`);
+	sidesTable(results);
+	const metrics = caseMetrics(results);
+	floorTable(results, metrics);
+	speedTargetsTable(metrics);
+	const checks = correctnessTargets(results);
+	console.log('\nTargets (the exit code):\n');
 	for (const t of checks) console.log(`- ${t.met ? 'MET' : 'NOT MET'}: ${t.name} (${t.detail})`);
+	for (const r of results.filter((r) => r.profile)) console.log(`\n${r.profile}`);
 	console.log(`\ntotal ${seconds(meta.totalMs)}`);
 	return checks.every((t) => t.met);
 }

@@ -1,0 +1,85 @@
+/** The benchmark's report: issue 13's ratios and verdicts from the runs' numbers, and the spread over runs. */
+import { caseMetrics, SPEED_TARGETS } from '../../scripts/bench/caseMetrics';
+import type { FloorResult } from '../../scripts/bench/floor';
+import { printReport, type SideResult } from '../../scripts/bench/report';
+import type { Side } from '../../scripts/bench/workflows';
+
+const floor = (workMs: number, sendMs: number): FloorResult => ({ workMs, workRunsMs: [workMs], requests: 1, identical: true, detail: 'the same JSON body', sends: [{ concurrency: 1, ms: sendMs, peakInFlight: 1, peakOpenConnections: 1, sandboxBusyMs: 1, notOk: {} }], floorMs: workMs + sendMs });
+
+function side(caseId: string, kind: Side, round: number, workMs: number, extra: Partial<SideResult> = {}): SideResult {
+	return {
+		caseId,
+		caseTitle: `case ${caseId}`,
+		side: kind,
+		round,
+		items: 1000,
+		finished: true,
+		timedOut: false,
+		wallMs: workMs + 4000,
+		executionMs: workMs + 300,
+		workMs,
+		sandboxBusyMs: 10,
+		sandboxHandlingMs: 10,
+		peakInFlight: 1,
+		requests: { total: 1, byPathAndStatus: { 'POST /api/v1/segments 200': 1 }, faulted: 0 },
+		n8nPeakMb: 500,
+		runnerPeakMb: 150,
+		correct: true,
+		stateDetail: '1000 members',
+		nodeMs: {},
+		lastItems: [],
+		minRequests: kind === 'fanpass' ? 1 : undefined,
+		...extra,
+	};
+}
+
+describe('case metrics', () => {
+	it('node ÷ baseline and node ÷ floor per run, per item and per request', () => {
+		const [m] = caseMetrics([side('1', 'fanpass', 1, 300, { floor: floor(40, 35) }), side('1', 'http-json', 1, 1000)]);
+		expect(m.vsBaseline).toBeCloseTo(0.3);
+		expect(m.vsFloor).toBeCloseTo(4);
+		expect(m.perItemMs).toBeCloseTo(0.3);
+		expect(m.perRequestMs).toBe(300);
+	});
+
+	it('a baseline that failed gives no ratio; transient memory is compared with the file', () => {
+		const [m] = caseMetrics([side('2', 'fanpass', 1, 2000, { transientMb: 30, fileBytes: 10 * 1024 * 1024 }), side('2', 'http-csv', 1, 3000, { finished: false })]);
+		expect(m.vsBaseline).toBeUndefined();
+		expect(m.transientVsFile).toBeCloseTo(3);
+		expect(SPEED_TARGETS.find((t) => t.caseId === '2')?.value(m)).toBeCloseTo(3);
+	});
+});
+
+describe('printReport', () => {
+	let lines: string[];
+	beforeEach(() => {
+		lines = [];
+		jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
+	});
+	afterEach(() => jest.restoreAllMocks());
+
+	it('three runs: medians with min-max, verdicts by the median with the count of runs that met it', () => {
+		const results = [
+			side('1', 'fanpass', 1, 250, { floor: floor(30, 40) }),
+			side('1', 'http-json', 1, 1000),
+			side('1', 'fanpass', 2, 350, { floor: floor(30, 50) }),
+			side('1', 'http-json', 2, 1000),
+			side('1', 'fanpass', 3, 290, { floor: floor(30, 45) }),
+			side('1', 'http-json', 3, 1000),
+		];
+		expect(printReport(results, { mode: 'full', totalMs: 1, n8nVersion: '2.40.7', repeat: 3 })).toBe(true);
+		const text = lines.join('\n');
+		expect(text).toContain('| 1 | node ÷ baseline ≤ ×0.30 | ×0.29 (0.25-0.35) | **met** (2 of 3 runs) |');
+		expect(text).toMatch(/\| 1 \| node ÷ floor ≤ ×4 \| ×3\.87 \(3\.57-4\.38\) \| \*\*met\*\* \(2 of 3 runs\) \|/);
+		expect(text).toContain('| 1. case 1 | FanPass node | ok | 1 | 4.29 s (4.25-4.35) |');
+	});
+
+	it('a run with the wrong state fails the exit code; a slow node only fails its verdict', () => {
+		const slow = [side('3', 'fanpass', 1, 900), side('3', 'http-grouped', 1, 1000)];
+		expect(printReport(slow, { mode: 'quick', totalMs: 1, n8nVersion: '2.40.7' })).toBe(true);
+		expect(lines.join('\n')).toContain('| 3 | node ÷ baseline ≤ ×0.5 | ×0.90 | not met |');
+		const wrong = [side('3', 'fanpass', 1, 100, { correct: false, stateDetail: '2 users missing' }), side('3', 'http-grouped', 1, 1000)];
+		expect(printReport(wrong, { mode: 'quick', totalMs: 1, n8nVersion: '2.40.7' })).toBe(false);
+		expect(lines.join('\n')).toContain('NOT MET: case 3: FanPass node ends with a correct state (2 users missing)');
+	});
+});
