@@ -41,6 +41,14 @@ export interface BenchCase {
 /** 429 with Retry-After: 1 on 10% of the API requests, the same requests (by order) on every run. */
 export const RATE_LIMIT_FAULT = { kind: 'status', status: 429, retryAfter: '1', probability: 0.1, seed: 5 };
 
+/**
+ * FanPass across a network answers in tens of milliseconds, the local sandbox in well under one: this
+ * delay on every update_user request shows what Update User's Concurrent Requests buys once the
+ * server's latency, not n8n's CPU, is what a request waits for.
+ */
+export const NETWORK_LATENCY_MS = 25;
+export const LATENCY_FAULT = { kind: 'delay', delayMs: NETWORK_LATENCY_MS, probability: 1, path: 'update_user' };
+
 export const FULL_FILE_MODE_THRESHOLD = 10_000;
 
 /**
@@ -77,6 +85,14 @@ function allCases(scale: number): BenchCase[] {
 		{ id: '4', title: `${n(10_000).toLocaleString('en-US')} users, ${distinct.toLocaleString('en-US')} distinct property sets`, input: { kind: 'users', count: n(10_000), sets: distinct }, sides: ['fanpass', 'http-grouped'], faults: [] },
 		{ id: '5a', title: 'case 3 with 429 (Retry-After 1) on 10% of requests', input: { kind: 'users', count: n(10_000), sets: 10 }, sides: ['fanpass', 'http-grouped'], faults: [RATE_LIMIT_FAULT] },
 		{ id: '5b', title: 'case 4 with 429 (Retry-After 1) on 10% of requests', input: { kind: 'users', count: n(10_000), sets: distinct }, sides: ['fanpass', 'http-grouped'], faults: [RATE_LIMIT_FAULT] },
+		{
+			id: '6',
+			title: `${n(2_000).toLocaleString('en-US')} users, as many property sets, FanPass answering after ${NETWORK_LATENCY_MS} ms`,
+			input: { kind: 'users', count: n(2_000), sets: n(2_000) },
+			sides: ['fanpass', 'fanpass-c1', 'fanpass-c8', 'http-grouped'],
+			faults: [LATENCY_FAULT],
+			floor: false,
+		},
 	];
 }
 

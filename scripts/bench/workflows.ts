@@ -1,7 +1,7 @@
 /**
  * The benchmark's workflows: Manual Trigger → "Generate input" (Code) → the side under test.
  *
- * - fanpass:  one FanPass node with its defaults (only the File Mode Threshold scales with --quick).
+ * - fanpass:  one FanPass node (version 2, what the nodes panel adds today) with its defaults (only the File Mode Threshold scales with --quick).
  * - baseline: what a user builds without the package: a Code node that aggregates (all IDs into one
  *   body or one CSV file for a segment, users grouped by property set for update_user) and n8n's HTTP
  *   Request node with a Header Auth credential, its Batching option and the "Retry On Fail" setting.
@@ -14,7 +14,7 @@ import { generatorCode, idAccess, SEGMENT, type ContactsInput, type Input } from
  * (N8N_EXPRESSION_ENGINE=legacy), to show what per-item expressions cost; the others are baselines built
  * from the HTTP Request node.
  */
-export type Side = 'fanpass' | 'fanpass-legacy-expr' | 'http-json' | 'http-csv' | 'http-grouped';
+export type Side = 'fanpass' | 'fanpass-legacy-expr' | 'fanpass-c1' | 'fanpass-c8' | 'http-json' | 'http-csv' | 'http-grouped';
 
 export const isFanPass = (side: Side): boolean => side.startsWith('fanpass');
 
@@ -24,10 +24,15 @@ export const SIDE_ENV: Partial<Record<Side, NodeJS.ProcessEnv>> = { 'fanpass-leg
 export const SIDE_LABELS: Record<Side, string> = {
 	fanpass: 'FanPass node',
 	'fanpass-legacy-expr': 'FanPass node, legacy expression engine',
+	'fanpass-c1': 'FanPass node, Concurrent Requests 1',
+	'fanpass-c8': 'FanPass node, Concurrent Requests 8',
 	'http-json': 'HTTP Request, one JSON body',
 	'http-csv': 'HTTP Request, one CSV file',
 	'http-grouped': 'HTTP Request, grouped by property set',
 };
+
+/** Update User's Concurrent Requests per side (the others keep the node's default, 4). */
+const CONCURRENCY: Partial<Record<Side, number>> = { 'fanpass-c1': 1, 'fanpass-c8': 8 };
 
 export const CREDENTIALS = {
 	fanPass: { id: 'benchFanPass', name: 'FanPass Sandbox (bench)' },
@@ -126,8 +131,8 @@ export function buildWorkflow(caseId: string, side: Side, input: Input, sandboxU
 		const parameters =
 			input.kind === 'contacts'
 				? { resource: 'segment', operation: 'upsert', title: SEGMENT.title, tag: SEGMENT.tag, sourceType: 0, userIdSource: 'items', userId: idAccess(input).expression, options: { fileModeThreshold } }
-				: { resource: 'user', operation: 'update', userId: '={{ $json.userId }}', propertiesInput: 'json', propertiesJson: '={{ $json.properties }}', options: {} };
-		work = [node('FanPass', 'n8n-nodes-fanpass.fanPass', 1, parameters, { credentials: { fanPassApi: CREDENTIALS.fanPass } })];
+				: { resource: 'user', operation: 'update', userId: '={{ $json.userId }}', propertiesInput: 'json', propertiesJson: '={{ $json.properties }}', options: CONCURRENCY[side] ? { concurrency: CONCURRENCY[side] } : {} };
+		work = [node('FanPass', 'n8n-nodes-fanpass.fanPass', 2, parameters, { credentials: { fanPassApi: CREDENTIALS.fanPass } })];
 	} else if (side === 'http-grouped') {
 		work = [code('Group users by property set', GROUP_USERS), httpRequest('HTTP Request', `${sandboxUrl}/api/v1/update_user`, jsonBody, true)];
 	} else if (side === 'http-json') {
