@@ -4,6 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { POLL_CONCURRENCY } from '../../nodes/FanPass/actions/segment/waitForImport.operation';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server';
 import { GOOD_TOKEN, items, requestsTo, runFanPass, updateParameters, upsertParameters } from './fixtures';
 
@@ -186,6 +187,30 @@ describe('edges: order, names, separators, types', () => {
 		const polls = requestsTo(sandbox, '/api/v1/segment_import_status').filter((request) => request.body.firebase_imported_segment_id === slowImport);
 		// the long wait ended with the failure: a handful of polls, not two minutes of them
 		expect(polls.length).toBeLessThan(20);
+	});
+
+	it('Wait for Import polls a few imports at a time: twelve items are never twelve requests at once', async () => {
+		const tags = Array.from({ length: 12 }, (_, i) => ({ tag: `batch${i}`, user_id: `w${i}` }));
+		const upload = await runFanPass(sandbox, {
+			parameters: { resource: 'segment', operation: 'uploadFile', title: '={{ $json.tag }}', tag: '={{ $json.tag }}', sourceType: 0, fileSource: 'items', csvUserId: '={{ $json.user_id }}', simplify: false, options: {} },
+			items: items(...tags),
+		});
+		expect(upload.error).toBeUndefined();
+		const importIds = upload.output.map((item) => item.json.importId as number);
+		expect(new Set(importIds).size).toBe(12);
+		// every poll takes a while at FanPass, so polls of different imports overlap if the node lets them
+		sandbox.faults.add({ kind: 'delay', delayMs: 40, probability: 1, path: 'segment_import_status' });
+		const before = requestsTo(sandbox, '/api/v1/segment_import_status').length;
+		const result = await runFanPass(sandbox, {
+			parameters: { resource: 'segment', operation: 'waitForImport', importId: '={{ $json.importId }}', options: { pollInterval: 0.05, maxWait: 30 } },
+			items: items(...importIds.map((importId) => ({ importId }))),
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.output.map((item) => [item.json.importId, item.json.state])).toEqual(importIds.map((id) => [id, 'completed']));
+		const polled = new Set(requestsTo(sandbox, '/api/v1/segment_import_status').slice(before).map((request) => request.body.firebase_imported_segment_id));
+		expect(polled.size).toBe(12);
+		const summary = (await (await fetch(`${sandbox.url}/__sandbox/summary`)).json()) as { requests: { peakInFlight: number } };
+		expect(summary.requests.peakInFlight).toBe(POLL_CONCURRENCY);
 	});
 });
 
