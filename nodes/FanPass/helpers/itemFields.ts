@@ -22,6 +22,9 @@ export function parseSourceType(value: unknown): number | undefined {
 
 const shown = (value: unknown) => (typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value));
 
+/** The last identity checked, per run: most items repeat the one before, which needs no new check. */
+const lastChecked = new WeakMap<OperationParameters, { tag: string; title: string; rawSourceType: unknown; identity: SegmentIdentity }>();
+
 /** Reads and checks title, tag and source type, naming the item on any problem. */
 export function readSegmentIdentity(
 	context: IExecuteFunctions,
@@ -29,11 +32,19 @@ export function readSegmentIdentity(
 	itemIndex: number,
 ): SegmentIdentity {
 	const tag = params.text('tag', itemIndex);
+	const title = params.text('title', itemIndex);
+	const rawSourceType = params.get('sourceType', itemIndex);
+	const last = lastChecked.get(params);
+	if (last && last.tag === tag && last.title === title && last.rawSourceType === rawSourceType) return last.identity;
+	const identity = checkSegmentIdentity(context, itemIndex, tag, title, rawSourceType);
+	lastChecked.set(params, { tag, title, rawSourceType, identity });
+	return identity;
+}
+
+function checkSegmentIdentity(context: IExecuteFunctions, itemIndex: number, tag: string, title: string, rawSourceType: unknown): SegmentIdentity {
 	const problem = tagProblem(tag);
 	if (problem) throw itemError(context, itemIndex, problem);
-	const title = params.text('title', itemIndex);
 	if (title === '') throw itemError(context, itemIndex, `the segment title for tag "${tag}" is empty`);
-	const rawSourceType = params.get('sourceType', itemIndex);
 	const sourceType = parseSourceType(rawSourceType);
 	if (sourceType === undefined) {
 		throw itemError(

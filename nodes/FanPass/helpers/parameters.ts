@@ -26,6 +26,8 @@ function findProperty(properties: INodeProperties[], path: string): INodePropert
 	return undefined;
 }
 
+type ReadPlan = { kind: 'item'; jsonPath: string[] } | { kind: 'constant'; value: unknown } | { kind: 'expression' };
+
 const holdsExpression = (value: unknown): boolean => {
 	if (typeof value === 'string') return value.startsWith('=');
 	if (Array.isArray(value)) return value.some(holdsExpression);
@@ -47,8 +49,7 @@ const holdsExpression = (value: unknown): boolean => {
 export class OperationParameters {
 	private readonly raw: INodeParameters;
 	private readonly items: INodeExecutionData[];
-	private readonly once = new Map<string, unknown>();
-	private readonly paths = new Map<string, string[] | undefined>();
+	private readonly plans = new Map<string, ReadPlan>();
 
 	constructor(
 		private readonly context: IExecuteFunctions,
@@ -71,18 +72,27 @@ export class OperationParameters {
 	}
 
 	get(path: string, itemIndex: number): unknown {
-		const top = path.split('.')[0];
-		const rawValue = this.raw[top];
-		if (top === path) {
-			if (!this.paths.has(path)) this.paths.set(path, simpleJsonPath(rawValue));
-			const jsonPath = this.paths.get(path);
-			if (jsonPath) return readJsonPath(this.items[itemIndex]?.json, jsonPath);
+		let plan = this.plans.get(path);
+		if (!plan) {
+			plan = this.planFor(path);
+			this.plans.set(path, plan);
 		}
-		if (!holdsExpression(rawValue)) {
-			if (!this.once.has(path)) this.once.set(path, this.evaluate(path, 0));
-			return this.once.get(path);
-		}
+		if (plan.kind === 'item') return readJsonPath(this.items[itemIndex]?.json, plan.jsonPath);
+		if (plan.kind === 'constant') return plan.value;
 		return this.evaluate(path, itemIndex);
+	}
+
+	/** How a path is read for every item of this run, decided on its first read. */
+	private planFor(path: string): ReadPlan {
+		const steps = path.split('.');
+		let rawValue: unknown = this.raw;
+		for (const step of steps) rawValue = rawValue !== null && typeof rawValue === 'object' ? (rawValue as Record<string, unknown>)[step] : undefined;
+		if (steps.length === 1) {
+			const jsonPath = simpleJsonPath(rawValue);
+			if (jsonPath) return { kind: 'item', jsonPath };
+		}
+		if (!holdsExpression(rawValue)) return { kind: 'constant', value: this.evaluate(path, 0) };
+		return { kind: 'expression' };
 	}
 
 	/** A string parameter, trimmed; `undefined`/`null` read as empty. */
