@@ -86,7 +86,7 @@ function allCases(scale: number): BenchCase[] {
 		{ id: '5a', title: 'case 3 with 429 (Retry-After 1) on 10% of requests', input: { kind: 'users', count: n(10_000), sets: 10 }, sides: ['fanpass', 'http-grouped'], faults: [RATE_LIMIT_FAULT] },
 		{ id: '5b', title: 'case 4 with 429 (Retry-After 1) on 10% of requests', input: { kind: 'users', count: n(10_000), sets: distinct }, sides: ['fanpass', 'http-grouped'], faults: [RATE_LIMIT_FAULT] },
 		{
-			id: '6',
+			id: '7',
 			title: `${n(2_000).toLocaleString('en-US')} users, as many property sets, FanPass answering after ${NETWORK_LATENCY_MS} ms`,
 			input: { kind: 'users', count: n(2_000), sets: n(2_000) },
 			sides: ['fanpass', 'fanpass-c1', 'fanpass-c8', 'http-grouped'],
