@@ -62,6 +62,7 @@ export async function sendUnlessUnchanged(
 			reason: `segment "${segment.tag}" has the same members, title, source type and notes FanPass last accepted from this node, so it was not sent`,
 		};
 	}
+	memory.sending(segment.tag);
 	const result = await send(summary);
 	if (result.skipped === true) return result;
 	if (JSON.stringify(result.warnings ?? []) === JSON.stringify(summary.warnings ?? [])) {

@@ -122,6 +122,15 @@ export class SyncMemory {
 		return this.stored(key) === value;
 	}
 
+	/**
+	 * Call before sending a key: from then on nothing is known about what FanPass holds for it.
+	 * A request that fails may still have been applied (an answer lost after FanPass wrote it),
+	 * so a failed key must not keep the value remembered from before.
+	 */
+	sending(key: string): void {
+		if (this.entries.delete(key)) this.changed = true;
+	}
+
 	/** Records what FanPass accepted; call only after the request succeeded. */
 	accept(key: string, value: string): void {
 		if (!this.enabled || this.overLimit) return;

@@ -14,7 +14,10 @@ export function leaveOutUnchanged(memory: SyncMemory, finalOf: Map<string, Recor
 	const skipped = new Set<string>();
 	for (const [userId, properties] of finalOf) {
 		if (memory.isUnchanged(userId, userValue(properties))) skipped.add(userId);
-		else toSend.set(userId, properties);
+		else {
+			memory.sending(userId);
+			toSend.set(userId, properties);
+		}
 	}
 	return { toSend, skipped };
 }
