@@ -1,0 +1,78 @@
+/**
+ * Skip Unchanged Users in production executions: the workflow (Webhook → Split Out → Update User)
+ * is activated with n8n's own CLI, n8n is started, and each "night" is a POST to the production
+ * webhook. n8n keeps the node's static data between those runs (it never does for manual runs),
+ * so the sandbox must receive only what changed.
+ */
+import type { SandboxState } from '../../../scripts/n8n-runtime/sandboxProcess';
+import type { SuiteContext } from './context';
+
+const WORKFLOW_ID = 'fanpassE2eSkipUnchanged';
+const USERS = 300;
+
+type Tiers = (index: number) => string;
+
+const sentUserIds = (state: SandboxState) =>
+	state.requests.filter((request) => request.path === '/api/v1/update_user' && request.status === 200).flatMap((request) => (request.body as { userIds: string[] }).userIds);
+
+export async function skipUnchanged(ctx: SuiteContext): Promise<void> {
+	const { checks, cli, sandbox } = ctx;
+	const major = Number(ctx.install.version.split('.')[0]);
+	// n8n 2.x publishes a workflow version; 1.x sets the workflow active.
+	const activate = major >= 2 ? ['publish:workflow', `--id=${WORKFLOW_ID}`] : ['update:workflow', `--id=${WORKFLOW_ID}`, '--active=true'];
+	const activated = await cli.run(activate);
+	checks.check(`n8n ${activate[0]} (the workflow runs in production from now on)`, activated.code === 0, activated.stderr || activated.stdout);
+	const server = await ctx.server();
+
+	const night = async (label: string, tiers: Tiers, options: { forget?: boolean; faults?: unknown[] } = {}) => {
+		await sandbox.reset();
+		if (options.faults) await sandbox.addFaults(options.faults);
+		const users = Array.from({ length: USERS }, (_, i) => ({ user_id: `n${i}`, tier: tiers(i) }));
+		const response = await fetch(`${server.url}/webhook/fanpass-e2e-skip-unchanged`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ users, forget: options.forget === true }),
+		});
+		const output = (await response.json().catch(() => undefined)) as Array<Record<string, unknown>> | undefined;
+		checks.check(`${label}: production webhook answered 200 with one item per user`, response.status === 200 && output?.length === USERS, { status: response.status, items: output?.length });
+		const state = await sandbox.state();
+		console.log(`    ${label}: ${sentUserIds(state).length} users sent, totals ${JSON.stringify(output?.[0]?.syncTotals)}`);
+		return { output: output ?? [], state, sent: sentUserIds(state) };
+	};
+	const same = (a: string[], b: string[]) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+	const ids = (indexes: number[]) => indexes.map((i) => `n${i}`);
+
+	const gold: Tiers = () => 'gold';
+	let run = await night('run 1 (nothing remembered)', gold);
+	checks.equal('run 1: every user is sent', run.sent.length, USERS);
+
+	const changed = [5, 150, 299]; // 1%
+	const someSilver: Tiers = (i) => (changed.includes(i) ? 'silver' : 'gold');
+	run = await night('run 2 (1% changed)', someSilver);
+	checks.check('run 2: only the 1% that changed is sent', same(run.sent, ids(changed)), run.sent);
+	checks.check(
+		'run 2: items say skipped / sent, and the run total counts them',
+		run.output[0]?.sync === 'skippedUnchanged' && run.output[5]?.sync === 'sent' && (run.output[0]?.syncTotals as { usersSkippedUnchanged?: number })?.usersSkippedUnchanged === USERS - 3,
+		run.output.slice(0, 1),
+	);
+
+	run = await night('run 3 (A → B → A: back to gold)', gold);
+	checks.check('run 3: the users set back to their earlier value are sent again', same(run.sent, ids(changed)), run.sent);
+
+	const bronze = Array.from({ length: 30 }, (_, i) => i * 10);
+	const someBronze: Tiers = (i) => (bronze.includes(i) ? 'bronze' : 'gold');
+	// 30 changed users in 3 requests of 10; the first one is refused.
+	run = await night('run 4 (30 changed, one request refused)', someBronze, { faults: [{ kind: 'status', status: 400, count: 1, path: 'update_user' }] });
+	const refused = run.output.filter((item) => item.error).length;
+	checks.check('run 4: one request of 10 users failed, the other 20 were sent', refused === 10 && run.sent.length === 20, { refused, sent: run.sent.length });
+	const failedIds = ids(bronze).filter((id) => !run.sent.includes(id));
+
+	run = await night('run 5 (same data, no faults)', someBronze);
+	checks.check('run 5: exactly the 10 users whose request failed are sent again', same(run.sent, failedIds), run.sent);
+
+	run = await night('run 6 (Forget What Was Sent Before)', someBronze, { forget: true });
+	checks.equal('run 6: after forgetting, every user is sent', run.sent.length, USERS);
+
+	run = await night('run 7 (nothing changed)', someBronze);
+	checks.equal('run 7: nothing changed, nothing is sent', run.sent.length, 0);
+}
