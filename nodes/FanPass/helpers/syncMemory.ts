@@ -28,6 +28,9 @@ import type { OperationParameters } from './parameters';
  */
 export const MEMORY_LIMIT = 1_000_000;
 
+/** n8n 1.x saves static data only for workflow IDs of at most 16 characters (2.x: 21); its own IDs have 16. */
+const SAVED_ID_LENGTH = 16;
+
 const STORE_KEY = 'fanPassSkipUnchanged';
 const FORMAT = 1;
 
@@ -87,6 +90,12 @@ export class SyncMemory {
 			for (const [key, value] of Object.entries(stored.entries)) entries.set(key, value);
 		}
 		const memory = new SyncMemory(context, kind, target, entries, settings.enabled, limit);
+		const workflowId = context.getWorkflow().id ?? '';
+		if (settings.enabled && (workflowId === '' || workflowId.length > SAVED_ID_LENGTH)) {
+			memory.warnings.push(
+				`n8n does not save static data for this workflow (its ID "${workflowId}" is empty or longer than ${SAVED_ID_LENGTH} characters, e.g. set by an import), so nothing sent is remembered; save the workflow as a new one to get an ID n8n keeps it for`,
+			);
+		}
 		if (settings.forget) memory.changed = stored !== undefined;
 		return memory;
 	}

@@ -7,7 +7,7 @@
 import type { SandboxState } from '../../../scripts/n8n-runtime/sandboxProcess';
 import type { SuiteContext } from './context';
 
-const WORKFLOW_ID = 'fanpassE2eSkipUnchanged';
+const WORKFLOW_ID = 'fpE2eSkipUnchgd';
 const USERS = 300;
 
 type Tiers = (index: number) => string;
@@ -22,18 +22,28 @@ export async function skipUnchanged(ctx: SuiteContext): Promise<void> {
 	const activate = major >= 2 ? ['publish:workflow', `--id=${WORKFLOW_ID}`] : ['update:workflow', `--id=${WORKFLOW_ID}`, '--active=true'];
 	const activated = await cli.run(activate);
 	checks.check(`n8n ${activate[0]} (the workflow runs in production from now on)`, activated.code === 0, activated.stderr || activated.stdout);
+	console.log(`    ${activated.stdout.split('\n').filter((line) => /publish|activ/i.test(line)).join(' | ')}`);
 	const server = await ctx.server();
+	// n8n registers the production webhooks of active workflows while it starts; wait for it (bounded).
+	const webhookUrl = `${server.url}/webhook/fanpass-e2e-skip-unchanged`;
+	for (let attempt = 0; attempt < 60; attempt++) {
+		const probe = await fetch(webhookUrl, { method: 'HEAD' }).catch(() => undefined);
+		if (probe && probe.status !== 404) break;
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
 
 	const night = async (label: string, tiers: Tiers, options: { forget?: boolean; faults?: unknown[] } = {}) => {
 		await sandbox.reset();
 		if (options.faults) await sandbox.addFaults(options.faults);
 		const users = Array.from({ length: USERS }, (_, i) => ({ user_id: `n${i}`, tier: tiers(i) }));
-		const response = await fetch(`${server.url}/webhook/fanpass-e2e-skip-unchanged`, {
+		const response = await fetch(webhookUrl, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ users, forget: options.forget === true }),
 		});
-		const output = (await response.json().catch(() => undefined)) as Array<Record<string, unknown>> | undefined;
+		const body = (await response.json().catch(() => undefined)) as unknown;
+		const output = Array.isArray(body) ? (body as Array<Record<string, unknown>>) : undefined;
+		if (!output) console.log(`    ${label}: HTTP ${response.status} ${JSON.stringify(body).slice(0, 500)}\n${server.log.filter((line) => /activ|publish|webhook|error/i.test(line)).slice(-15).join('\n')}`);
 		checks.check(`${label}: production webhook answered 200 with one item per user`, response.status === 200 && output?.length === USERS, { status: response.status, items: output?.length });
 		const state = await sandbox.state();
 		console.log(`    ${label}: ${sentUserIds(state).length} users sent, totals ${JSON.stringify(output?.[0]?.syncTotals)}`);
