@@ -272,6 +272,35 @@ describe('Create or Update Segment → Skip Unchanged Segment', () => {
 		expect(requestsTo(sandbox, SEGMENTS).filter((request) => !request.fault)).toHaveLength(1);
 	});
 
+	it('Forget What Was Sent Before sends an unchanged segment again', async () => {
+		const flow = nightly(sandbox);
+		await flow.run({ parameters: skipSegment(), items: items(...members('fans', ['1'])) });
+		sandbox.state.requests.length = 0;
+		const forgot = await flow.run({ parameters: skipSegment({ forgetSent: true }), items: items(...members('fans', ['1'])) });
+		expect(requestsTo(sandbox, SEGMENTS)).toHaveLength(1);
+		expect(forgot.output[0].json.sync).toBe('sent');
+	});
+
+	it('Wait for Import logs each poll with its state and percent', async () => {
+		const slow = await startSandbox({ tokens: [GOOD_TOKEN], importDurationMs: 2000 });
+		try {
+			const upload = await runFanPass(slow, { parameters: upsertParameters({ options: { fileModeThreshold: 1 } }), items: items(...members('big', ['1', '2', '3'])) });
+			const importId = upload.output[0].json.importId as number;
+			const waited = await runFanPass(slow, {
+				parameters: { resource: 'segment', operation: 'waitForImport', importId: String(importId), options: { pollInterval: 0.05, maxWait: 30 } },
+				items: items({}),
+			});
+			expect(waited.error).toBeUndefined();
+			const polls = waited.logs.filter((line) => line.includes(`FanPass import ${importId}:`));
+			expect(polls.length).toBeGreaterThan(1);
+			expect(polls[0]).toMatch(/: (pending|processing \(\d+%\)) after poll 1 /);
+			expect(polls.some((line) => /: processing \(\d+%\) after poll \d+ /.test(line))).toBe(true);
+			expect(polls.at(-1)).toMatch(new RegExp(`completed \\(100%\\) after poll ${polls.length}`));
+		} finally {
+			await slow.close();
+		}
+	});
+
 	it('file mode: skipped only once FanPass completed the import; an import that failed is sent again', async () => {
 		const flow = nightly(sandbox);
 		const big = items(...members('big', ['1', '2', '3', '4', '5', '6']));
