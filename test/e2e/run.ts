@@ -38,7 +38,7 @@ import { badToken } from './suites/badToken';
 import { aggregation, continueRegularOutput, continueUsingErrorOutput } from './suites/edgeCases';
 import { credentialTest } from './suites/credentialTest';
 import { editorListing } from './suites/editorListing';
-import { skipUnchanged } from './suites/skipUnchanged';
+import { skipUnchanged, skipUnchangedQueueMode } from './suites/skipUnchanged';
 import { crmTierSegments, csvUploadAndWait, fileFromDisk, loyaltyUserAttributes, scheduledRefresh } from './suites/examples';
 
 const VERBOSE = process.env.N8N_E2E_VERBOSE === '1';
@@ -56,7 +56,8 @@ const allSuites: Array<[string, (ctx: SuiteContext) => Promise<void>]> = [
 	['edge case: continue (regular output)', continueRegularOutput],
 	['edge case: aggregation into one request', aggregation],
 	['edge case: bad token', badToken],
-	// activates its workflow with the CLI, then starts the server: must come before the server suites
+	// these activate their workflow with the CLI, then start n8n: they must come before the server suites
+	['skip unchanged: nightly production runs in queue mode (Redis, main, worker)', skipUnchangedQueueMode],
 	['skip unchanged: nightly production runs', skipUnchanged],
 	// from here on n8n runs as a server on the same user folder (no more `n8n execute`: one process on the SQLite file)
 	["editor listing: workflows, credentials, node type (REST)", editorListing],
@@ -120,6 +121,7 @@ async function runVersion(version: string, tarball: Tarball, sandbox: SandboxPro
 			return server;
 		},
 		filesDir,
+		env,
 		execute: async (id, options = {}) => {
 			const workflow = workflows.get(id);
 			if (!workflow) throw new Error(`no workflow with id ${id} in examples/ or test/e2e/workflows/`);

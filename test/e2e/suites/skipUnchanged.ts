@@ -2,12 +2,13 @@
  * Skip Unchanged Users in production executions: the workflow (Webhook → Split Out → Update User)
  * is activated with n8n's own CLI, n8n is started, and each "night" is a POST to the production
  * webhook. n8n keeps the node's static data between those runs (it never does for manual runs),
- * so the sandbox must receive only what changed.
+ * so the sandbox must receive only what changed. Once in regular mode, once in queue mode (Redis,
+ * a main that enqueues, a worker that runs the executions and saves the static data).
  */
+import { startQueueMode } from '../../../scripts/n8n-runtime/queueMode';
 import type { SandboxState } from '../../../scripts/n8n-runtime/sandboxProcess';
 import type { SuiteContext } from './context';
 
-const WORKFLOW_ID = 'fpE2eSkipUnchgd';
 const USERS = 300;
 
 type Tiers = (index: number) => string;
@@ -15,17 +16,36 @@ type Tiers = (index: number) => string;
 const sentUserIds = (state: SandboxState) =>
 	state.requests.filter((request) => request.path === '/api/v1/update_user' && request.status === 200).flatMap((request) => (request.body as { userIds: string[] }).userIds);
 
-export async function skipUnchanged(ctx: SuiteContext): Promise<void> {
-	const { checks, cli, sandbox } = ctx;
+/** Activates a workflow with n8n's CLI: 2.x publishes its current version, 1.x sets it active. */
+async function activate(ctx: SuiteContext, workflowId: string): Promise<void> {
 	const major = Number(ctx.install.version.split('.')[0]);
-	// n8n 2.x publishes a workflow version; 1.x sets the workflow active.
-	const activate = major >= 2 ? ['publish:workflow', `--id=${WORKFLOW_ID}`] : ['update:workflow', `--id=${WORKFLOW_ID}`, '--active=true'];
-	const activated = await cli.run(activate);
-	checks.check(`n8n ${activate[0]} (the workflow runs in production from now on)`, activated.code === 0, activated.stderr || activated.stdout);
-	console.log(`    ${activated.stdout.split('\n').filter((line) => /publish|activ/i.test(line)).join(' | ')}`);
+	const args = major >= 2 ? ['publish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=true'];
+	const activated = await ctx.cli.run(args);
+	ctx.checks.check(`n8n ${args[0]} (the workflow runs in production from now on)`, activated.code === 0, activated.stderr || activated.stdout);
+}
+
+export async function skipUnchanged(ctx: SuiteContext): Promise<void> {
+	await activate(ctx, 'fpE2eSkipUnchgd');
 	const server = await ctx.server();
+	await nights(ctx, `${server.url}/webhook/fanpass-e2e-skip-unchanged`, server.log);
+}
+
+/** Must run before any other n8n server starts on the user folder (two mains on one SQLite file clash). */
+export async function skipUnchangedQueueMode(ctx: SuiteContext): Promise<void> {
+	await activate(ctx, 'fpE2eSkipQueue');
+	const queue = await startQueueMode({ install: ctx.install, userFolder: ctx.userFolder, env: ctx.env, verbose: process.env.N8N_E2E_VERBOSE === '1' });
+	try {
+		await nights(ctx, `${queue.server.url}/webhook/fanpass-e2e-skip-queue`, queue.server.log);
+		const ran = queue.workerLog.filter((line) => /Worker finished execution/.test(line)).length;
+		ctx.checks.check('queue mode: the worker ran every night\'s execution', ran >= 7, { ran, log: queue.workerLog.slice(-10) });
+	} finally {
+		await queue.stop();
+	}
+}
+
+async function nights(ctx: SuiteContext, webhookUrl: string, serverLog: string[]): Promise<void> {
+	const { checks, sandbox } = ctx;
 	// n8n registers the production webhooks of active workflows while it starts; wait for it (bounded).
-	const webhookUrl = `${server.url}/webhook/fanpass-e2e-skip-unchanged`;
 	for (let attempt = 0; attempt < 60; attempt++) {
 		const probe = await fetch(webhookUrl, { method: 'HEAD' }).catch(() => undefined);
 		if (probe && probe.status !== 404) break;
@@ -43,7 +63,7 @@ export async function skipUnchanged(ctx: SuiteContext): Promise<void> {
 		});
 		const body = (await response.json().catch(() => undefined)) as unknown;
 		const output = Array.isArray(body) ? (body as Array<Record<string, unknown>>) : undefined;
-		if (!output) console.log(`    ${label}: HTTP ${response.status} ${JSON.stringify(body).slice(0, 500)}\n${server.log.filter((line) => /activ|publish|webhook|error/i.test(line)).slice(-15).join('\n')}`);
+		if (!output) console.log(`    ${label}: HTTP ${response.status} ${JSON.stringify(body).slice(0, 500)}\n${serverLog.filter((line) => /activ|publish|webhook|error/i.test(line)).slice(-15).join('\n')}`);
 		checks.check(`${label}: production webhook answered 200 with one item per user`, response.status === 200 && output?.length === USERS, { status: response.status, items: output?.length });
 		const state = await sandbox.state();
 		console.log(`    ${label}: ${sentUserIds(state).length} users sent, totals ${JSON.stringify(output?.[0]?.syncTotals)}`);
