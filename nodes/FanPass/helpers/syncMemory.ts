@@ -16,10 +16,13 @@ import type { OperationParameters } from './parameters';
  *   workers) then call WorkflowStaticDataService.saveStaticDataById, but only when the mode is
  *   not 'manual'. So production runs (activated Schedule, Webhook, other triggers) keep it,
  *   manual runs read it and never save it.
- * - Queue mode: trigger and webhook runs call WorkflowRunner.run(data, loadStaticData = true);
- *   2.40.7 loads the static data on main before enqueueing it with the execution, 1.123.81 has
- *   the worker's JobProcessor load it from the database (`loadStaticData` in the job); both save
- *   it from the worker. Data tables would need a table the user creates, and do not exist in 1.x.
+ * - Queue mode: trigger and webhook runs call WorkflowRunner.run(data, loadStaticData = true).
+ *   1.123.81 has the worker's JobProcessor load the static data from the database (`loadStaticData`
+ *   in the job) and save it: it works. 2.40.7 loads it on main, but the execution it enqueues keeps
+ *   only a workflow snapshot without static data (toWorkflowSnapshot) and asks the worker to reload
+ *   it only for resumed executions: the worker starts from empty static data and saves it, so nothing
+ *   is ever skipped there (safe, not useful; test/e2e/suites/skipUnchanged.ts checks both). Data
+ *   tables would need a table the user creates and do not exist in 1.x.
  * - n8n writes the whole static data object back, so two runs of the same workflow that overlap
  *   would overwrite each other's memory; the README says to let runs finish before the next.
  *
