@@ -272,6 +272,14 @@ describe('Create or Update Segment → Skip Unchanged Segment', () => {
 		expect(requestsTo(sandbox, SEGMENTS).filter((request) => !request.fault)).toHaveLength(1);
 	});
 
+	it('Create or Update logs progress for runs over a few thousand requests', async () => {
+		const result = await runFanPass(sandbox, { parameters: skipSegment(), items: items(...Array.from({ length: 2000 }, (_, i) => ({ user_id: String(i), tag: `t${i}` }))) });
+		expect(result.error).toBeUndefined();
+		const lines = result.logs.filter((line) => line.includes('FanPass Create or Update Segment: '));
+		expect(lines.some((line) => line.includes('1000 of 2000 requests (50%)'))).toBe(true);
+		expect(lines.some((line) => line.includes('2000 segments sent, 0 skipped as unchanged'))).toBe(true);
+	}, 60_000);
+
 	it('Forget What Was Sent Before sends an unchanged segment again', async () => {
 		const flow = nightly(sandbox);
 		await flow.run({ parameters: skipSegment(), items: items(...members('fans', ['1'])) });
