@@ -115,6 +115,14 @@ class Sandbox {
 		this.generation++;
 	}
 
+	/** Empties the request log and its gauges; segments, users and imports stay. */
+	clearRequests(): void {
+		this.state.requests.length = 0;
+		this.seq = 0;
+		this.gauges.requests.reset();
+		this.gauges.connections.reset();
+	}
+
 	importStatus(id: number): ImportStatus | null {
 		const record = this.state.imports.get(id);
 		return record ? computeImportStatus(record, this.config.now()) : null;
@@ -137,6 +145,7 @@ class Sandbox {
 				dump: () => this.dump(),
 				summary: (options) => summariseState(this.state, options, this.gauges),
 				reset: () => this.reset(),
+				clearRequests: () => this.clearRequests(),
 				forceImport: (id, outcome, reason) => this.forceImport(id, outcome, reason),
 				faults: this.faults,
 				midway: this.midway,

@@ -25,6 +25,8 @@ export interface ControlActions {
 	dump(): unknown;
 	summary(options: { users: boolean }): unknown;
 	reset(): void;
+	/** Empties the request log and its gauges, keeping segments, users and imports (a "next night"). */
+	clearRequests(): void;
 	forceImport(id: number, outcome: 'failed' | 'completed', reason: string | null): ImportStatus | null;
 	faults: FaultInjector;
 	midway: MidwayFailures;
@@ -72,6 +74,13 @@ export async function handleControl(
 		if (!expect('POST')) return;
 		req.resume();
 		actions.reset();
+		sendJson(res, 200, { ok: true });
+		return;
+	}
+	if (route === '/requests/clear') {
+		if (!expect('POST')) return;
+		req.resume();
+		actions.clearRequests();
 		sendJson(res, 200, { ok: true });
 		return;
 	}

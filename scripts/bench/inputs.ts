@@ -15,6 +15,11 @@ export interface UsersInput {
 	count: number;
 	/** number of distinct property sets; user i gets set i % sets */
 	sets: number;
+	/**
+	 * A nightly sync: the Code node counts its runs in the workflow's static data; on every second run
+	 * (night 2, 4, …) every changedEvery-th user has a new loyalty_tier. Night 1 is the previous night.
+	 */
+	changedEvery?: number;
 }
 export type Input = ContactsInput | UsersInput;
 
@@ -33,12 +38,19 @@ for (let i = 0; i < ${count}; i++) {
 return out;`;
 
 /** Loyalty data: one item per user with the properties to set; user i gets property set i % sets. */
-const usersCode = (count: number, sets: number) => `// ${count} users, ${sets} distinct property sets
+const usersCode = (count: number, sets: number, changedEvery?: number) => `// ${count} users, ${sets} distinct property sets${
+	changedEvery
+		? `; a nightly sync: on even nights every ${changedEvery}th user changed
+const nights = $getWorkflowStaticData('global');
+nights.count = (nights.count ?? 0) + 1;
+const changed = nights.count % 2 === 0;`
+		: ''
+}
 const teams = ['Hawks', 'Lions', 'Bears', 'Sharks', 'Wolves', 'Eagles', 'Tigers', 'Bulls', 'Kings', 'Giants'];
 const out = new Array(${count});
 for (let i = 0; i < ${count}; i++) {
   const set = i % ${sets};
-  out[i] = { json: { userId: String(20000000 + i), properties: { loyalty_tier: 'tier-' + set, favorite_team: teams[set % 10], vip_level: set % 5 } } };
+  out[i] = { json: { userId: String(20000000 + i), properties: { loyalty_tier: 'tier-' + set${changedEvery ? ` + (changed && i % ${changedEvery} === 0 ? '-up' : '')` : ''}, favorite_team: teams[set % 10], vip_level: set % 5 } } };
 }
 return out;`;
 
@@ -53,7 +65,7 @@ for (let start = 0; start < ${count}; start += ${perItem}) {
 return out;`;
 
 export function generatorCode(input: Input): string {
-	if (input.kind === 'users') return usersCode(input.count, input.sets);
+	if (input.kind === 'users') return usersCode(input.count, input.sets, input.changedEvery);
 	return input.perItem === 1 ? contactsCode(input.count) : idPagesCode(input.count, input.perItem);
 }
 
@@ -68,9 +80,9 @@ interface GeneratedItem {
 	json: Record<string, unknown>;
 }
 
-/** Runs the same source the Code node runs. */
+/** Runs the same source the Code node runs (a nightly input as on a night with changes). */
 export function generateItems(input: Input): GeneratedItem[] {
-	return new Function(generatorCode(input))() as GeneratedItem[];
+	return new Function('$getWorkflowStaticData', generatorCode(input))(() => ({ count: 1 })) as GeneratedItem[];
 }
 
 /** The segment's members after the run: every contact's ticketing ID. */

@@ -102,7 +102,7 @@ function casesOf(results: SideResult[]): Array<{ id: string; title: string }> {
 function correctnessTargets(results: SideResult[]): Target[] {
 	const list: Target[] = [];
 	for (const { id } of casesOf(results)) {
-		const runs = results.filter((r) => r.caseId === id && r.side === 'fanpass');
+		const runs = results.filter((r) => r.caseId === id && (r.side === 'fanpass' || r.side === 'fanpass-skip'));
 		if (runs.length === 0) continue;
 		const min = runs[0].minRequests;
 		if (min !== undefined) {

@@ -6,7 +6,7 @@
  *
  *   npm run bench                          full size (about 15 minutes on 2 cores)
  *   npm run bench -- --quick               the same cases at 1/100 size (about 2 minutes)
- *   npm run bench -- --cases=1,3,5a        only these cases
+ *   npm run bench -- --cases=1,3,5a        only these cases (6: nightly sync with Skip Unchanged Users)
  *   npm run bench -- --repeat=3            every case 3 times: median and min-max per metric
  *   npm run bench -- --cases=1 --sides=fanpass --cpu-prof
  *                                          profile the FanPass node: top self-time functions, ours vs n8n's
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
 		if (profiling) fs.rmSync(profileDir, { recursive: true, force: true });
 		const sideEnv = { ...env, ...SIDE_ENV[side], ...(profiling ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim() } : {}) };
 		const defaultRun = () => measuredExecute(install, userFolder, bench.workflow.id, stdoutFile, args.timeoutMs, sideEnv);
-		const run = benchCase.run ? await benchCase.run({ workflowId: bench.workflow.id, stdoutFile, timeoutMs: args.timeoutMs, env: sideEnv, defaultRun }) : await defaultRun();
+		const run = benchCase.run ? await benchCase.run({ workflowId: bench.workflow.id, stdoutFile, timeoutMs: args.timeoutMs, env: sideEnv, sandbox, defaultRun }) : await defaultRun();
 		const data = run.timedOut ? undefined : readRunData(stdoutFile, bench.lastNode);
 		if (!args.keep) fs.rmSync(stdoutFile, { force: true });
 		const summary = await sandbox.summary<SandboxSummary>({ users: benchCase.input.kind === 'users' });

@@ -14,7 +14,7 @@ import { generatorCode, idAccess, SEGMENT, type ContactsInput, type Input } from
  * (N8N_EXPRESSION_ENGINE=legacy), to show what per-item expressions cost; the others are baselines built
  * from the HTTP Request node.
  */
-export type Side = 'fanpass' | 'fanpass-legacy-expr' | 'fanpass-c1' | 'fanpass-c8' | 'http-json' | 'http-csv' | 'http-grouped';
+export type Side = 'fanpass' | 'fanpass-skip' | 'fanpass-legacy-expr' | 'fanpass-c1' | 'fanpass-c8' | 'http-json' | 'http-csv' | 'http-grouped';
 
 export const isFanPass = (side: Side): boolean => side.startsWith('fanpass');
 
@@ -23,6 +23,7 @@ export const SIDE_ENV: Partial<Record<Side, NodeJS.ProcessEnv>> = { 'fanpass-leg
 
 export const SIDE_LABELS: Record<Side, string> = {
 	fanpass: 'FanPass node',
+	'fanpass-skip': 'FanPass node, Skip Unchanged Users',
 	'fanpass-legacy-expr': 'FanPass node, legacy expression engine',
 	'fanpass-c1': 'FanPass node, Concurrent Requests 1',
 	'fanpass-c8': 'FanPass node, Concurrent Requests 8',
@@ -31,8 +32,12 @@ export const SIDE_LABELS: Record<Side, string> = {
 	'http-grouped': 'HTTP Request, grouped by property set',
 };
 
-/** Update User's Concurrent Requests per side (the others keep the node's default, 4). */
-const CONCURRENCY: Partial<Record<Side, number>> = { 'fanpass-c1': 1, 'fanpass-c8': 8 };
+/** Update User's options per side (the others keep the node's defaults, e.g. Concurrent Requests 4). */
+const USER_OPTIONS: Partial<Record<Side, Record<string, unknown>>> = {
+	'fanpass-skip': { skipUnchanged: true },
+	'fanpass-c1': { concurrency: 1 },
+	'fanpass-c8': { concurrency: 8 },
+};
 
 export const CREDENTIALS = {
 	fanPass: { id: 'benchFanPass', name: 'FanPass Sandbox (bench)' },
@@ -124,14 +129,15 @@ export function buildWorkflow(caseId: string, side: Side, input: Input, sandboxU
 	nodeCounter = 0;
 	const trigger = node('Start', 'n8n-nodes-base.manualTrigger', 1, {});
 	const generate = code('Generate input', generatorCode(input));
-	const id = `bench${caseId}${side}`.replace(/\W/g, '');
+	// n8n 1.x saves static data (Skip Unchanged's memory) only for workflow IDs of at most 16 characters
+	const id = `b${caseId}${side}`.replace(/\W/g, '').slice(0, 16);
 	const name = `bench case ${caseId}: ${side}`;
 	let work: WorkflowNode[];
 	if (isFanPass(side)) {
 		const parameters =
 			input.kind === 'contacts'
 				? { resource: 'segment', operation: 'upsert', title: SEGMENT.title, tag: SEGMENT.tag, sourceType: 0, userIdSource: 'items', userId: idAccess(input).expression, options: { fileModeThreshold } }
-				: { resource: 'user', operation: 'update', userId: '={{ $json.userId }}', propertiesInput: 'json', propertiesJson: '={{ $json.properties }}', options: CONCURRENCY[side] ? { concurrency: CONCURRENCY[side] } : {} };
+				: { resource: 'user', operation: 'update', userId: '={{ $json.userId }}', propertiesInput: 'json', propertiesJson: '={{ $json.properties }}', options: USER_OPTIONS[side] ?? {} };
 		work = [node('FanPass', 'n8n-nodes-fanpass.fanPass', 2, parameters, { credentials: { fanPassApi: CREDENTIALS.fanPass } })];
 	} else if (side === 'http-grouped') {
 		work = [code('Group users by property set', GROUP_USERS), httpRequest('HTTP Request', `${sandboxUrl}/api/v1/update_user`, jsonBody, true)];

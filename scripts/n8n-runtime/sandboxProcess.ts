@@ -81,6 +81,11 @@ export class SandboxProcess {
 		await this.control('reset');
 	}
 
+	/** Empties the sandbox's request log, keeping its segments and users (the state a next run starts from). */
+	async clearRequests(): Promise<void> {
+		await this.control('requests/clear');
+	}
+
 	async failImport(id: number | string, reason?: string): Promise<void> {
 		await this.control(`imports/${id}/fail`, reason === undefined ? undefined : { reason });
 	}

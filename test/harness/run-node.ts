@@ -1,6 +1,7 @@
 import { WorkflowExecute } from 'n8n-core';
 import type {
 	IConnections,
+	IDataObject,
 	INode,
 	INodeCredentials,
 	INodeParameters,
@@ -122,6 +123,7 @@ function buildWorkflow(options: RunNodeOptions) {
 		active: false,
 		nodeTypes,
 		settings,
+		staticData: structuredClone(options.staticData ?? {}),
 	});
 	return { workflow, workflowData, nodeName: underTest.name };
 }
@@ -148,6 +150,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const logs = logger.capture();
 	try {
 		const binaryData = await setUpBinaryData(options.binaryMode ?? 'default');
+		const mode = options.mode ?? 'manual';
 		const { workflow, workflowData, nodeName } = buildWorkflow(options);
 		const credentialsHelper = new HarnessCredentialsHelper(
 			new CredentialTypeRegistry(options.credentialTypes),
@@ -156,8 +159,13 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		const additionalData = createAdditionalData({
 			credentialsHelper,
 			executionId: String(++executionCounter),
-			mode: 'manual',
+			mode,
 			workflowData,
+		});
+		// What the CLI's save hooks do with the static data WorkflowExecute hands them.
+		let staticData = structuredClone(options.staticData ?? {});
+		additionalData.hooks?.addHandler('workflowExecuteAfter', (_run, newStaticData) => {
+			if (mode !== 'manual' && newStaticData) staticData = JSON.parse(JSON.stringify(newStaticData)) as IDataObject;
 		});
 
 		const sourceNode = workflow.getNode(SOURCE_NODE_NAME) as INode;
@@ -166,7 +174,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 				nodeExecutionStack: [{ node: sourceNode, data: { main: [[{ json: {} }]] }, source: null }],
 			},
 		});
-		const workflowExecute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+		const workflowExecute = new WorkflowExecute(additionalData, mode, runExecutionData);
 		const run: IRun = await execute(workflowExecute, workflow, options.abortSignal);
 
 		const taskData = run.data.resultData.runData[nodeName]?.at(-1);
@@ -177,6 +185,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 			error: asError(taskData?.error ?? run.data.resultData.error),
 			status: run.status,
 			logs,
+			staticData,
 			async readBinary(item, property = 'data') {
 				const binary = item.binary?.[property];
 				if (!binary) throw new Error(`Item has no binary property "${property}"`);

@@ -4,6 +4,7 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	IVersionedNodeType,
+	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import type { BinaryMode } from './binary-data';
@@ -39,6 +40,10 @@ export interface RunNodeOptions {
 	typeVersion?: number;
 	/** Aborting cancels the execution the way n8n's "stop execution" does. */
 	abortSignal?: AbortSignal;
+	/** The workflow's static data as n8n loads it from the database before a run. */
+	staticData?: IDataObject;
+	/** The execution mode; default 'manual'. 'trigger' or 'webhook' run like production runs. */
+	mode?: WorkflowExecuteMode;
 }
 
 /** What n8n attaches to node errors (NodeApiError / NodeOperationError); all optional. */
@@ -70,6 +75,12 @@ export interface RunNodeResult {
 	readBinary(item: INodeExecutionData, property?: string): Promise<Buffer>;
 	/** Every line logged through n8n's loggers (LoggerProxy and the DI Logger) during the run. */
 	logs: string[];
+	/**
+	 * The static data n8n would hold in the database after the run: the changed static data
+	 * (JSON round-tripped like a database column) when the run was not manual, else `staticData`
+	 * as given (n8n's hookFunctionsSave / hookFunctionsSaveWorker skip manual runs).
+	 */
+	staticData: IDataObject;
 }
 
 export interface TestCredentialOptions {

@@ -25,6 +25,8 @@ export interface FanPassRun {
 	binaryMode?: RunNodeOptions['binaryMode'];
 	abortSignal?: AbortSignal;
 	typeVersion?: number;
+	staticData?: IDataObject;
+	mode?: RunNodeOptions['mode'];
 }
 
 export async function runFanPass(sandbox: SandboxHandle, run: FanPassRun) {
@@ -38,6 +40,8 @@ export async function runFanPass(sandbox: SandboxHandle, run: FanPassRun) {
 		binaryMode: run.binaryMode,
 		abortSignal: run.abortSignal,
 		typeVersion: run.typeVersion,
+		staticData: run.staticData,
+		mode: run.mode,
 	});
 }
 

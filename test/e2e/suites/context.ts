@@ -24,6 +24,8 @@ export interface SuiteContext {
 	checks: Checks;
 	/** every imported workflow (examples + test workflows) by id */
 	workflows: Map<string, WorkflowJson>;
+	/** the environment every n8n process of this version gets on top of the runtime's (file access) */
+	env: NodeJS.ProcessEnv;
 	/** the folder n8n may read files from (N8N_RESTRICT_FILE_ACCESS_TO), filled with examples/files/ */
 	filesDir: string;
 	/** resets the sandbox (unless reset: false), runs `n8n execute --id`, returns the execution and the sandbox state after it */

@@ -6,6 +6,10 @@ import { showOnlyFor } from '../../helpers/displayOptions';
 import { readSegmentIdentity, readUserIds } from '../../helpers/itemFields';
 import { describeItems, failedItems, itemError, pairedItems } from '../../helpers/itemErrors';
 import { OperationParameters } from '../../helpers/parameters';
+import { progressLog } from '../../helpers/progressLog';
+import { segmentSyncTotals, sendUnlessUnchanged } from '../../helpers/segmentSync';
+import { skipUnchangedOptions } from '../../helpers/skipUnchanged.description';
+import { openMemory } from '../../helpers/syncMemory';
 import { defaultCorrelationId, uploadSegmentFile } from '../../helpers/segmentFile';
 import { addUnique, type NormalisedIds } from '../../helpers/userIds';
 import { sendSegmentIds, type FanPassTarget } from '../../transport/client';
@@ -107,6 +111,7 @@ const properties: INodeProperties[] = [
 				description:
 					'A segment with more user IDs than this is sent as one CSV file (FanPass\'s recommended mode for large segments) instead of a JSON list. The output then has an importId for Wait for Import.',
 			},
+			...skipUnchangedOptions('segment'),
 		],
 	},
 ];
@@ -114,7 +119,7 @@ const properties: INodeProperties[] = [
 export const description = showOnlyFor('segment', 'upsert', properties);
 
 /** What Simplify keeps: enough to act on, and to see that nothing was lost. */
-const SIMPLE_FIELDS = ['tag', 'userCount', 'mode', 'importId', 'skipped', 'reason', 'warnings', 'correlationId'] as const;
+const SIMPLE_FIELDS = ['tag', 'userCount', 'mode', 'importId', 'skipped', 'sync', 'reason', 'warnings', 'correlationId'] as const;
 
 interface ItemSegment {
 	tag: string;
@@ -294,13 +299,27 @@ export async function execute(
 	const params = new OperationParameters(this, description);
 	const simplify = isSimplified(this, () => params.get('simplify', 0));
 	const output: INodeExecutionData[] = [];
-	for (const group of groupByTag(this, params, items, output)) {
-		try {
-			const json = await sendGroup(this, baseUrl, group, summarise(group));
-			output.push({ json: simplify ? (pick(json, SIMPLE_FIELDS) as IDataObject) : json, pairedItem: pairedItems(group.itemIndexes) });
-		} catch (error) {
-			output.push(failedItems(this, error, group.itemIndexes, { tag: group.tag }));
+	const groups = groupByTag(this, params, items, output);
+	const memory = openMemory(this, params, 'segments', baseUrl);
+	memory.admit(groups.map((group) => group.tag));
+	const progress = progressLog(this, 'Create or Update Segment', groups.length);
+	const results: IDataObject[] = [];
+	try {
+		for (const group of groups) {
+			try {
+				const send = async (summary: IDataObject) => await sendGroup(this, baseUrl, group, summary);
+				const json = await sendUnlessUnchanged(this, memory, baseUrl, group, summarise(group), send);
+				results.push(json);
+				output.push({ json: simplify ? (pick(json, SIMPLE_FIELDS) as IDataObject) : json, pairedItem: pairedItems(group.itemIndexes) });
+			} catch (error) {
+				output.push(failedItems(this, error, group.itemIndexes, { tag: group.tag }));
+			} finally {
+				progress();
+			}
 		}
+	} finally {
+		memory.save();
 	}
+	if (memory.enabled && output.length > 0) output[0].json.syncTotals = segmentSyncTotals(this, memory, results);
 	return output;
 }

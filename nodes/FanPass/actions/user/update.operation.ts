@@ -14,6 +14,10 @@ import { showOnlyFor } from '../../helpers/displayOptions';
 import { readUserIds } from '../../helpers/itemFields';
 import { failedItems, itemError } from '../../helpers/itemErrors';
 import { OperationParameters } from '../../helpers/parameters';
+import { progressLog } from '../../helpers/progressLog';
+import { skipUnchangedOptions } from '../../helpers/skipUnchanged.description';
+import { openMemory } from '../../helpers/syncMemory';
+import { leaveOutUnchanged, rememberUsers, userSyncFields, userSyncTotals } from '../../helpers/userSync';
 import {
 	checkUserProperties,
 	hasOwn,
@@ -150,6 +154,7 @@ const properties: INodeProperties[] = [
 				default: 'truncate',
 				description: 'What to do with values FanPass would cut to 36 characters',
 			},
+			...skipUnchangedOptions('users'),
 		],
 	},
 ];
@@ -325,7 +330,10 @@ export async function execute(
 		return value >= 1 ? value : Number(params.defaultOf(`options.${name}`));
 	};
 	const { finalOf, replaced } = mergeByUser(updates);
-	const { batches, batchOf } = planBatches(finalOf, whole('batchSize'));
+	const memory = openMemory(this, params, 'users', baseUrl);
+	const { toSend, skipped } = leaveOutUnchanged(memory, finalOf);
+	const { batches, batchOf } = planBatches(toSend, whole('batchSize'));
+	const progress = progressLog(this, 'Update User', batches.length);
 	const firstItemOf = new Map<string, number>();
 	for (const update of updates) for (const id of update.userIds) if (!firstItemOf.has(id)) firstItemOf.set(id, update.itemIndex);
 	const policy = requestPolicy(this, 0);
@@ -335,18 +343,26 @@ export async function execute(
 		const target: FanPassTarget = { baseUrl, itemIndex, policy };
 		try {
 			batch.outcome = { envelope: await updateUsers(this, target, { userIds: batch.userIds, userProperties: batch.properties }) };
+			rememberUsers(memory, batch.userIds, batch.properties, batch.outcome.envelope as FanPassEnvelope);
 		} catch (error) {
 			failedItems(this, error, [itemIndex]);
 			batch.outcome = { error: error as Error };
+		} finally {
+			progress();
 		}
 	});
-	await runWithConcurrency(tasks, whole('concurrency'));
+	try {
+		await runWithConcurrency(tasks, whole('concurrency'));
+	} finally {
+		memory.save();
+	}
 
 	for (const update of updates) {
-		const mine = [...new Set(update.userIds.map((id) => batchOf.get(id) as Batch))];
+		const mine = [...new Set(update.userIds.map((id) => batchOf.get(id)))].filter((batch): batch is Batch => batch !== undefined);
 		const failure = mine.find((batch) => batch.outcome?.error)?.outcome?.error;
 		if (!failure) {
 			results[update.itemIndex] = itemOutput(update, mine, replaced.get(update.itemIndex));
+			if (memory.enabled) Object.assign(results[update.itemIndex]?.json ?? {}, userSyncFields(update.userIds, skipped));
 			continue;
 		}
 		const extra: IDataObject = { userIds: update.userIds, userProperties: update.properties };
@@ -355,5 +371,9 @@ export async function execute(
 		}
 		results[update.itemIndex] = failedItems(this, failure, [update.itemIndex], extra);
 	}
-	return results.filter((result): result is INodeExecutionData => result !== undefined);
+	const output = results.filter((result): result is INodeExecutionData => result !== undefined);
+	if (memory.enabled && output.length > 0) {
+		output[0].json.syncTotals = userSyncTotals(this, memory, finalOf.size, skipped.size, batches.length);
+	}
+	return output;
 }

@@ -1,0 +1,29 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+const MANUAL_RUNS =
+	'Only production runs (an activated Schedule or Webhook workflow) save what was sent; manual test runs use what was saved but never save, so what they send is not remembered.';
+
+/** The two options Update User and Create or Update Segment share: skip unchanged, and forget. */
+export function skipUnchangedOptions(what: 'users' | 'segment'): INodeProperties[] {
+	const users = what === 'users';
+	return [
+		{
+			displayName: users ? 'Skip Unchanged Users' : 'Skip Unchanged Segment',
+			name: 'skipUnchanged',
+			type: 'boolean',
+			default: false,
+			hint: MANUAL_RUNS,
+			description: users
+				? 'Whether to leave out users whose final properties equal what FanPass last accepted from this node. Only for data nothing else changes in FanReach.'
+				: 'Whether to leave out a segment whose members, title, source type and notes equal what FanPass last accepted from this node. Only for segments nothing else changes in FanReach.',
+		},
+		{
+			displayName: 'Forget What Was Sent Before',
+			name: 'forgetSent',
+			type: 'boolean',
+			default: false,
+			hint: 'Turn on for one production run after data was changed in the FanReach Portal or restored, then off again',
+			description: `Whether to clear what this node remembers, so this run sends every ${users ? 'user' : 'segment'} (and remembers it again)`,
+		},
+	];
+}

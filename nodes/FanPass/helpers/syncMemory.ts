@@ -1,0 +1,180 @@
+import { createHash } from 'crypto';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { OperationParameters } from './parameters';
+
+/**
+ * What "Skip Unchanged" remembers: per user ID (or segment tag), a hash of the LATEST value FanPass
+ * accepted from this node. One value per key, replaced on every acceptance, so A → B → A sends A
+ * again on the third run. n8n's deduplication store (checkProcessedAndRecord) remembers sets of
+ * values seen, which would skip that third A, so it is not used.
+ *
+ * Where: the node's workflow static data (`getWorkflowStaticData('node')`). Read from n8n 1.123.81
+ * and 2.40.7 (packages/cli):
+ * - WorkflowExecute passes the static data to the `workflowExecuteAfter` hook when it changed,
+ *   on success and on error alike; hookFunctionsSave (main) and hookFunctionsSaveWorker (queue
+ *   workers) then call WorkflowStaticDataService.saveStaticDataById, but only when the mode is
+ *   not 'manual'. So production runs (activated Schedule, Webhook, other triggers) keep it,
+ *   manual runs read it and never save it.
+ * - Queue mode: trigger and webhook runs call WorkflowRunner.run(data, loadStaticData = true).
+ *   1.123.81 has the worker's JobProcessor load the static data from the database (`loadStaticData`
+ *   in the job) and save it: it works. 2.40.7 loads it on main, but the execution it enqueues keeps
+ *   only a workflow snapshot without static data (toWorkflowSnapshot) and asks the worker to reload
+ *   it only for resumed executions: the worker starts from empty static data and saves it, so nothing
+ *   is ever skipped there (safe, not useful; test/e2e/suites/skipUnchanged.ts checks both). Data
+ *   tables would need a table the user creates and do not exist in 1.x.
+ * - n8n writes the whole static data object back, so two runs of the same workflow that overlap
+ *   would overwrite each other's memory; the README says to let runs finish before the next.
+ *
+ * Size: JSON `"<user id>":"<11 characters>"`, about the ID's length + 17 bytes per user, stored in
+ * the workflow's row. Past MEMORY_LIMIT keys nothing is skipped or remembered (see `open`).
+ */
+export const MEMORY_LIMIT = 1_000_000;
+
+/** n8n 1.x saves static data only for workflow IDs of at most 16 characters (2.x: 21); its own IDs have 16. */
+const SAVED_ID_LENGTH = 16;
+
+const STORE_KEY = 'fanPassSkipUnchanged';
+const FORMAT = 1;
+
+/** 66 bits of sha-256: a wrong skip needs a collision between two values of the same key. */
+export function fingerprint(canonical: string): string {
+	return createHash('sha256').update(canonical).digest('base64url').slice(0, 11);
+}
+
+interface StoredMemory {
+	format: number;
+	/** Which FanPass (base URL and credential) the entries were accepted by. */
+	target: string;
+	entries: Record<string, string>;
+}
+
+export type MemoryKind = 'users' | 'segments';
+
+export interface MemorySettings {
+	enabled: boolean;
+	forget: boolean;
+	limit?: number;
+}
+
+export class SyncMemory {
+	private changed = false;
+	/** Set when the bound is passed: nothing is skipped and nothing is kept. */
+	overLimit = false;
+	readonly warnings: string[] = [];
+
+	private constructor(
+		private readonly context: IExecuteFunctions | undefined,
+		private readonly kind: MemoryKind,
+		private readonly target: string,
+		private readonly entries: Map<string, string>,
+		readonly enabled: boolean,
+		private readonly limit: number,
+	) {}
+
+	/**
+	 * Opens this node's memory of one kind. A memory written for another base URL or credential
+	 * counts as empty; Forget starts from empty and is saved by this run.
+	 */
+	static open(
+		context: IExecuteFunctions,
+		kind: MemoryKind,
+		baseUrl: string,
+		settings: MemorySettings,
+	): SyncMemory {
+		const limit = settings.limit ?? MEMORY_LIMIT;
+		if (!settings.enabled && !settings.forget) return new SyncMemory(undefined, kind, '', new Map(), false, limit);
+		const credentialId = context.getNode().credentials?.fanPassApi?.id ?? '';
+		const target = fingerprint(JSON.stringify([baseUrl, credentialId]));
+		const store = context.getWorkflowStaticData('node');
+		const stored = (store[STORE_KEY] as IDataObject | undefined)?.[kind] as StoredMemory | undefined;
+		const entries = new Map<string, string>();
+		if (!settings.forget && stored?.format === FORMAT && stored.target === target && stored.entries) {
+			for (const [key, value] of Object.entries(stored.entries)) entries.set(key, value);
+		}
+		const memory = new SyncMemory(context, kind, target, entries, settings.enabled, limit);
+		const workflowId = context.getWorkflow().id ?? '';
+		if (settings.enabled && (workflowId === '' || workflowId.length > SAVED_ID_LENGTH)) {
+			memory.warnings.push(
+				`n8n does not save static data for this workflow (its ID "${workflowId}" is empty or longer than ${SAVED_ID_LENGTH} characters, e.g. set by an import), so nothing sent is remembered; save the workflow as a new one to get an ID n8n keeps it for`,
+			);
+		}
+		if (settings.forget) memory.changed = stored !== undefined;
+		return memory;
+	}
+
+	get size(): number {
+		return this.entries.size;
+	}
+
+	/**
+	 * Call once with every key of this run before asking `isUnchanged`. If remembering them would
+	 * pass the bound, the run sends everything, says so, and the memory is emptied.
+	 */
+	admit(keys: Iterable<string>): void {
+		if (!this.enabled) return;
+		let total = this.entries.size;
+		for (const key of keys) if (!this.entries.has(key)) total++;
+		if (total <= this.limit) return;
+		this.overLimit = true;
+		this.changed = this.changed || this.entries.size > 0;
+		this.entries.clear();
+		const noun = this.kind === 'users' ? 'users' : 'segments';
+		this.warnings.push(
+			`Skip Unchanged is off for this run: remembering ${total} ${noun} would pass the limit of ${this.limit}, so everything was sent and nothing is remembered`,
+		);
+	}
+
+	/** The remembered value for a key, if the last accepted one had this fingerprint. */
+	stored(key: string): string | undefined {
+		return this.enabled && !this.overLimit ? this.entries.get(key) : undefined;
+	}
+
+	isUnchanged(key: string, value: string): boolean {
+		return this.stored(key) === value;
+	}
+
+	/**
+	 * Call before sending a key: from then on nothing is known about what FanPass holds for it.
+	 * A request that fails may still have been applied (an answer lost after FanPass wrote it),
+	 * so a failed key must not keep the value remembered from before.
+	 */
+	sending(key: string): void {
+		if (this.entries.delete(key)) this.changed = true;
+	}
+
+	/** Records what FanPass accepted; call only after the request succeeded. */
+	accept(key: string, value: string): void {
+		if (!this.enabled || this.overLimit) return;
+		if (this.entries.get(key) === value) return;
+		this.entries.set(key, value);
+		this.changed = true;
+	}
+
+	/**
+	 * Writes the memory back into the static data. The object is replaced rather than edited:
+	 * n8n only notices (and saves) static data changed through its observed top-level objects.
+	 */
+	save(): void {
+		if (!this.context || !this.changed) return;
+		const store = this.context.getWorkflowStaticData('node');
+		const all = { ...((store[STORE_KEY] as IDataObject | undefined) ?? {}) };
+		const memory: StoredMemory = { format: FORMAT, target: this.target, entries: Object.fromEntries(this.entries) };
+		all[this.kind] = memory as unknown as IDataObject;
+		store[STORE_KEY] = all;
+		this.changed = false;
+	}
+}
+
+/** Opens the memory for an action whose Options hold `skipUnchanged` and `forgetSent`. */
+export function openMemory(
+	context: IExecuteFunctions,
+	params: OperationParameters,
+	kind: MemoryKind,
+	baseUrl: string,
+): SyncMemory {
+	return SyncMemory.open(context, kind, baseUrl, {
+		enabled: params.option('options', 'skipUnchanged', 0) === true,
+		forget: params.option('options', 'forgetSent', 0) === true,
+	});
+}
