@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { sendSegmentFile, type FanPassTarget } from '../transport/client';
+import { byteLengthOf, type FileData } from '../transport/multipart';
 import { itemError } from './itemErrors';
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -24,7 +25,7 @@ const EXTENSION_BY_MIME: Record<string, string> = {
 
 export interface SegmentFile {
 	fileName: string;
-	data: Buffer;
+	data: FileData;
 	mimeType?: string;
 }
 
@@ -38,7 +39,7 @@ export interface SegmentUpload {
 	file: SegmentFile;
 }
 
-const formatMb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+export const formatMb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 
 /** The extension FanPass will see, from the file name or, failing that, the MIME type. */
 export function fileExtension(file: SegmentFile): string | undefined {
@@ -58,14 +59,15 @@ export function checkSegmentFile(context: IExecuteFunctions, file: SegmentFile, 
 			'Convert it with n8n\'s Convert to File node (to CSV or XLSX), or name it with the right extension.',
 		);
 	}
-	if (file.data.length === 0) {
+	const size = byteLengthOf(file.data);
+	if (size === 0) {
 		throw itemError(context, itemIndex, `the file "${file.fileName}" is empty; a segment file needs at least one user ID`);
 	}
-	if (file.data.length > MAX_FILE_BYTES) {
+	if (size > MAX_FILE_BYTES) {
 		throw itemError(
 			context,
 			itemIndex,
-			`the file "${file.fileName}" is ${formatMb(file.data.length)} (${file.data.length} bytes); FanPass accepts at most 10 MB (${MAX_FILE_BYTES} bytes)`,
+			`the file "${file.fileName}" is ${formatMb(size)} (${size} bytes); FanPass accepts at most 10 MB (${MAX_FILE_BYTES} bytes)`,
 			'Compress it to a .zip with n8n\'s Compression node (CSV compresses well), or split the audience into several segments.',
 		);
 	}
@@ -106,7 +108,7 @@ export async function uploadSegmentFile(
 		correlationId: envelope.correlationId,
 		messages: envelope.messages,
 		fileName,
-		fileSize: upload.file.data.length,
+		fileSize: byteLengthOf(upload.file.data),
 	};
 	if (envelope.errors.length > 0) result.warnings = envelope.errors;
 	return result;
