@@ -9,9 +9,11 @@ import { readSegmentIdentity, readUserIds, type SegmentIdentity } from '../../he
 import { asNodeError, failedItems, itemError, pairedItems } from '../../helpers/itemErrors';
 import { OperationParameters } from '../../helpers/parameters';
 import {
+	checkFileSize,
 	checkSegmentFile,
 	defaultCorrelationId,
 	fileExtension,
+	knownBinarySize,
 	uploadSegmentFile,
 	type SegmentFile,
 } from '../../helpers/segmentFile';
@@ -184,8 +186,11 @@ async function readBinaryJob(context: IExecuteFunctions, params: OperationParame
 		);
 	}
 	const metadata = context.helpers.assertBinaryData(itemIndex, property);
+	const fileName = (metadata.fileName ?? fields.tag).trim();
+	const knownSize = await knownBinarySize(context, metadata);
+	if (knownSize !== undefined) checkFileSize(context, fileName, knownSize, itemIndex);
 	const data = await context.helpers.getBinaryDataBuffer(itemIndex, property);
-	const file: SegmentFile = { fileName: (metadata.fileName ?? fields.tag).trim(), mimeType: metadata.mimeType, data };
+	const file: SegmentFile = { fileName, mimeType: metadata.mimeType, data };
 	checkSegmentFile(context, file, itemIndex);
 	const extra: IDataObject = {};
 	if (fileExtension(file) === 'csv') extra.preflight = { ...preflightCsv(data) };
