@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { unzipSync } from 'fflate';
 import { crc32 as zlibCrc32, inflateRawSync } from 'node:zlib';
 
-import { csvBuffer, csvByteLength, csvChunks, parseCsv, type CsvRows } from '../../nodes/FanPass/helpers/csv';
+import { csvByteLength, csvChunks, csvFileData, parseCsv, type CsvRows } from '../../nodes/FanPass/helpers/csv';
 import { crc32, zipOneFile } from '../../nodes/FanPass/helpers/zipFile';
 
 /** The archive's fields read back by hand (APPNOTE 6.3), to check what fflate does not (CRC, sizes, offsets). */
@@ -105,7 +105,11 @@ describe('csvChunks: the CSV of a segment without a row array per ID', () => {
 					const text = [...csvChunks(rows)].join('');
 					const size = csvByteLength(rows);
 					expect(size).toBe(Buffer.byteLength(text));
-					expect(csvBuffer(rows, size).toString('utf8')).toBe(text);
+					const file = csvFileData(rows, size);
+					const body = Buffer.alloc(size + 4, 0x2d);
+					file.writeInto(body, 2);
+					expect(body.toString('utf8')).toBe(`--${text}--`);
+					expect(file.head.equals(Buffer.from(text).subarray(0, Math.min(16, file.head.length)))).toBe(true);
 					expect(text.endsWith('\r\n')).toBe(true);
 					expect(parseCsv(text)).toEqual(expected);
 				},

@@ -52,13 +52,21 @@ export function csvByteLength(rows: CsvRows): number {
 	return bytes;
 }
 
-/** The CSV as one Buffer of `byteLength` bytes (from csvByteLength), written chunk by chunk. */
-export function csvBuffer(rows: CsvRows, byteLength: number): Buffer {
-	const data = Buffer.allocUnsafe(byteLength);
-	let offset = 0;
-	for (const chunk of csvChunks(rows)) offset += data.write(chunk, offset, 'utf8');
-	if (offset !== byteLength) throw new Error(`the CSV changed while it was written (${offset} of ${byteLength} bytes)`);
-	return data;
+/** Writes the CSV of `byteLength` bytes (from csvByteLength) into target at offset, chunk by chunk. */
+export function writeCsv(rows: CsvRows, byteLength: number, target: Buffer, offset: number): void {
+	let at = offset;
+	for (const chunk of csvChunks(rows)) at += target.write(chunk, at, 'utf8');
+	if (at - offset !== byteLength) throw new Error(`the CSV changed while it was written (${at - offset} of ${byteLength} bytes)`);
+}
+
+/** The CSV as a file written straight into the request body: it never has a buffer of its own. */
+export function csvFileData(rows: CsvRows, byteLength: number) {
+	const first = csvChunks(rows).next();
+	return {
+		byteLength,
+		head: Buffer.from(first.done ? '' : first.value.slice(0, 16), 'utf8'),
+		writeInto: (target: Buffer, offset: number) => writeCsv(rows, byteLength, target, offset),
+	};
 }
 
 /** Parses CSV text (RFC 4180: quoted cells, doubled quotes, line breaks inside quotes, CRLF). */

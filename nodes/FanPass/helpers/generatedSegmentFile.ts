@@ -1,9 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { csvBuffer, csvByteLength, csvChunks, type CsvRows } from './csv';
+import { csvByteLength, csvChunks, csvFileData, type CsvRows } from './csv';
 import { itemError } from './itemErrors';
 import { formatMb, MAX_FILE_BYTES, type SegmentFile } from './segmentFile';
-import { zipOneFile } from './zipFile';
+import { zipFileData, zipOneFile } from './zipFile';
 
 export interface GeneratedSegmentFile {
 	file: SegmentFile;
@@ -44,7 +44,7 @@ export async function generatedSegmentFile(
 	}
 	const csvSize = csvByteLength(rows);
 	if (csvSize <= MAX_FILE_BYTES) {
-		return { file: { fileName, mimeType: 'text/csv', data: csvBuffer(rows, csvSize) } };
+		return { file: { fileName, mimeType: 'text/csv', data: csvFileData(rows, csvSize) } };
 	}
 	const signal = context.getExecutionCancelSignal();
 	const content = (function* () {
@@ -61,7 +61,7 @@ export async function generatedSegmentFile(
 		);
 	}
 	return {
-		file: { fileName: fileName.replace(/\.csv$/i, '') + '.zip', mimeType: 'application/zip', data: zip },
+		file: { fileName: fileName.replace(/\.csv$/i, '') + '.zip', mimeType: 'application/zip', data: zipFileData(zip) },
 		zippedFrom: { fileName, fileSize: csvSize },
 	};
 }

@@ -1,7 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { sendSegmentFile, type FanPassTarget } from '../transport/client';
-import { byteLengthOf, type FileData } from '../transport/multipart';
+import { byteLengthOf, headOf, type FileData } from '../transport/multipart';
 import { itemError } from './itemErrors';
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -53,11 +53,6 @@ const ZIP_EMPTY = [0x50, 0x4b, 0x05, 0x06];
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
 const startsWith = (head: Uint8Array, signature: number[]) => signature.every((byte, index) => head[index] === byte);
-
-/** The first bytes of a file, enough for its signature. */
-function headOf(data: FileData): Uint8Array {
-	return Buffer.isBuffer(data) ? data.subarray(0, 16) : (data.parts[0] ?? Buffer.alloc(0)).subarray(0, 16);
-}
 
 /** What a file's first bytes say it is, for an error message. */
 export function describeBytes(head: Uint8Array): string {
@@ -112,8 +107,9 @@ function signatureProblem(extension: string, data: FileData): string | undefined
 	const head = headOf(data);
 	const signature = SIGNATURES[extension];
 	if (signature) return signature.matches(head) ? undefined : `.${extension} says ${signature.says}, but the file is ${describeBytes(head)}`;
-	// csv: UTF-8 text (a UTF-8 byte order mark is allowed), as FanPass reads it
-	if (!Buffer.isBuffer(data)) return `.csv says text, but the file is ${describeBytes(head)}`;
+	// csv: UTF-8 text (a UTF-8 byte order mark is allowed), as FanPass reads it; a CSV the node
+	// generates is UTF-8 by construction (its cells are JavaScript strings)
+	if (!Buffer.isBuffer(data)) return undefined;
 	const at = firstNonTextByte(data);
 	if (at < 0) return undefined;
 	const what = data[at] === 0 ? `a NUL byte at offset ${at}` : `a byte that is not UTF-8 at offset ${at} (0x${data[at].toString(16).toUpperCase().padStart(2, '0')})`;

@@ -38,6 +38,18 @@ export interface ZippedFile {
 	entrySize: number;
 }
 
+/** A zip as a file written into the request body. */
+export function zipFileData(zip: ZippedFile) {
+	return {
+		byteLength: zip.byteLength,
+		head: zip.parts[0].subarray(0, 16),
+		writeInto(target: Buffer, offset: number) {
+			let at = offset;
+			for (const part of zip.parts) at += part.copy(target, at);
+		},
+	};
+}
+
 function localHeader(name: Buffer, flags: number, crc: number, compressed: number, size: number): Buffer {
 	const header = Buffer.alloc(30);
 	header.writeUInt32LE(0x04034b50, 0);

@@ -1,9 +1,20 @@
 import { randomBytes } from 'crypto';
 
-/** A file as one buffer, or as parts sent one after the other (e.g. a zip's headers and data). */
-export type FileData = Buffer | { readonly parts: readonly Buffer[]; readonly byteLength: number };
+/** A file the node generates: written straight into the request body, so it never has a buffer of its own. */
+export interface GeneratedFileData {
+	readonly byteLength: number;
+	/** The first bytes (at least 16 when the file has them), for signature checks. */
+	readonly head: Buffer;
+	/** Writes exactly byteLength bytes into target at offset. */
+	writeInto(target: Buffer, offset: number): void;
+}
+
+/** A file as one buffer (e.g. an input binary), or generated into the body. */
+export type FileData = Buffer | GeneratedFileData;
 
 export const byteLengthOf = (data: FileData): number => (Buffer.isBuffer(data) ? data.length : data.byteLength);
+
+export const headOf = (data: FileData): Buffer => (Buffer.isBuffer(data) ? data.subarray(0, 16) : data.head);
 
 export interface MultipartFile {
 	fieldName: string;
@@ -32,11 +43,12 @@ export function encodeMultipart(fields: Record<string, string>, file: MultipartF
 	}
 	head += `--${boundary}\r\nContent-Disposition: form-data; name="${quote(file.fieldName)}"; filename="${quote(file.fileName)}"\r\nContent-Type: ${file.contentType}\r\n\r\n`;
 	const tail = `\r\n--${boundary}--\r\n`;
-	const parts = Buffer.isBuffer(file.data) ? [file.data] : file.data.parts;
-	const headBytes = Buffer.byteLength(head, 'utf8');
-	const body = Buffer.allocUnsafe(headBytes + byteLengthOf(file.data) + Buffer.byteLength(tail, 'utf8'));
+	const size = byteLengthOf(file.data);
+	const body = Buffer.allocUnsafe(Buffer.byteLength(head, 'utf8') + size + Buffer.byteLength(tail, 'utf8'));
 	let offset = body.write(head, 0, 'utf8');
-	for (const part of parts) offset += part.copy(body, offset);
+	if (Buffer.isBuffer(file.data)) file.data.copy(body, offset);
+	else file.data.writeInto(body, offset);
+	offset += size;
 	offset += body.write(tail, offset, 'utf8');
 	if (offset !== body.length) throw new Error(`multipart body is ${offset} bytes, expected ${body.length}`);
 	return { body, contentType: `multipart/form-data; boundary=${boundary}` };
