@@ -121,6 +121,27 @@ const rows: Row[] = [
 	{ name: 'an .exe file', parameters: upload(), items: [goodCsv('goodTag'), file('fans.exe', 'MZ', 'application/octet-stream')], error: ['Item 1', 'is a .exe file'] },
 	{ name: 'a file with no extension and a text MIME type', parameters: upload(), items: [goodCsv('goodTag'), file('fans', '1\n', 'text/plain')], error: ['Item 1', 'the file "fans"'] },
 	{ name: 'an empty file', parameters: upload(), items: [goodCsv('goodTag'), file('empty.csv', Buffer.alloc(0), 'text/csv')], error: ['Item 1', 'is empty'] },
+	// file signatures: the bytes must be what the extension says
+	{ name: 'an .xlsx that is CSV text', parameters: upload(), items: [goodCsv('goodTag'), file('fans.xlsx', 'user_id\n1\n', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')], error: ['Item 1', 'the file "fans.xlsx" is not what its extension says', '.xlsx says an Excel workbook', 'the file is text ("user_id 1 ")'] },
+	{ name: 'a .zip that is gzip', parameters: upload(), items: [goodCsv('goodTag'), file('fans.zip', Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0]), 'application/zip')], error: ['Item 1', 'the file "fans.zip"', '.zip says a ZIP archive', 'a gzip archive', '1F 8B 08 00'] },
+	{ name: 'an .xls that is an HTML table', parameters: upload(), items: [goodCsv('goodTag'), file('fans.xls', '<html><table><tr><td>1</td></tr></table></html>', 'application/vnd.ms-excel')], error: ['Item 1', 'the file "fans.xls"', 'OLE signature D0 CF 11 E0 A1 B1 1A E1', 'HTML or XML text'] },
+	{ name: 'an .xls that is really an .xlsx', parameters: upload(), items: [goodCsv('goodTag'), file('fans.xls', Buffer.from('PK\x03\x04rest-of-a-workbook', 'latin1'), 'application/vnd.ms-excel')], error: ['Item 1', 'the file "fans.xls"', 'a ZIP archive (PK)', '50 4B 03 04'] },
+	{ name: 'an .xlsx that is an empty zip', parameters: upload(), items: [goodCsv('goodTag'), file('fans.xlsx', Buffer.from('PK\x05\x06' + '\0'.repeat(18), 'latin1'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')], error: ['Item 1', 'the file "fans.xlsx"', 'starting with PK 03 04'] },
+	{ name: 'a .csv that is a zip', parameters: upload(), items: [goodCsv('goodTag'), file('fans.csv', Buffer.from('PK\x03\x04\x14\0\0\0', 'latin1'), 'text/csv')], error: ['Item 1', 'the file "fans.csv"', '.csv says UTF-8 text', 'a ZIP archive'] },
+	{ name: 'a UTF-16 .csv', parameters: upload(), items: [goodCsv('goodTag'), file('fans.csv', Buffer.from('\ufeffuser_id\n1\n', 'utf16le'), 'text/csv')], error: ['Item 1', 'the file "fans.csv"', 'UTF-16 text (byte order mark FF FE)'] },
+	{ name: 'a Windows-1252 .csv', parameters: upload(), items: [goodCsv('goodTag'), file('fans.csv', Buffer.from('user_id,name\n1,Jos\xe9\n', 'latin1'), 'text/csv')], error: ['Item 1', 'the file "fans.csv"', 'a byte that is not UTF-8 at offset 18 (0xE9)'] },
+	{ name: 'a .csv with a NUL byte', parameters: upload(), items: [goodCsv('goodTag'), file('fans.csv', Buffer.from('user_id\n1\0\n', 'latin1'), 'text/csv')], error: ['Item 1', 'the file "fans.csv"', 'a NUL byte at offset 9'] },
+	{ name: 'a generated CSV named .xlsx', parameters: csvFromItems({ options: { fileName: 'fans.xlsx' } }), items: items(ok), error: ['Item 0', 'the file name "fans.xlsx" does not end in .csv'], badItem: 0 },
+	{
+		name: 'a file name with spaces around it and a UTF-8 BOM (documented: trimmed, sent)',
+		parameters: upload(),
+		items: [file('  fans.csv \t', Buffer.from('\ufeffuser_id\nJosé\n', 'utf8'), 'text/csv')],
+		behaviour: (result, sandbox) => {
+			expect(result.error).toBeUndefined();
+			expect(sandbox.state.requests[0].multipart?.file?.fileName).toBe('fans.csv');
+			expect(sandbox.state.segments.get('fans')?.userIds).toEqual(['José']);
+		},
+	},
 	{ name: 'a missing binary property', parameters: upload({ binaryPropertyName: 'file' }), items: [file('a.csv', '1\n', 'text/csv')], error: ['Item 0', 'there is no binary property "file"'], badItem: 0 },
 	{ name: 'an item with no binary data at all', parameters: upload(), items: [goodCsv('goodTag'), { json: { tag: 'x' } }], error: ['Item 1', 'binary'] },
 	{ name: 'two files for one tag', parameters: upload(), items: [goodCsv('fans'), goodCsv('fans')], error: ['Item 1', 'second file for segment "fans"'] },

@@ -7,7 +7,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { itemError } from '../helpers/itemErrors';
 import type { FanPassEnvelope } from './envelope';
 import { fanPassRequest } from './index';
-import { encodeMultipart } from './multipart';
+import { encodeMultipart, type FileData } from './multipart';
 import type { RetryPolicy } from './retryPolicy';
 
 /** Where a call goes and which input item it answers for (its errors name that item). */
@@ -75,7 +75,7 @@ export interface SegmentFileUpload {
 	correlationId: string;
 	fileName: string;
 	contentType: string;
-	data: Buffer;
+	data: FileData;
 }
 
 export interface AcceptedFile {

@@ -1,17 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { isSimplified, pick, simplifyProperty } from '../common/simplify.description';
-import { buildCsv } from '../../helpers/csv';
 import { preflightCsv } from '../../helpers/csvPreflight';
 import { showOnlyFor } from '../../helpers/displayOptions';
+import { generatedSegmentFile } from '../../helpers/generatedSegmentFile';
 import { pollImport, readWaitBehaviour } from '../../helpers/importPolling';
 import { readSegmentIdentity, readUserIds, type SegmentIdentity } from '../../helpers/itemFields';
 import { asNodeError, failedItems, itemError, pairedItems } from '../../helpers/itemErrors';
 import { OperationParameters } from '../../helpers/parameters';
 import {
+	checkFileSize,
 	checkSegmentFile,
 	defaultCorrelationId,
 	fileExtension,
+	knownBinarySize,
 	uploadSegmentFile,
 	type SegmentFile,
 } from '../../helpers/segmentFile';
@@ -160,6 +162,7 @@ interface UploadJob extends SegmentIdentity {
 interface CsvGroup {
 	job: Omit<UploadJob, 'file' | 'extra'>;
 	columns: string[];
+	/** Each user ID's attribute values (an item's IDs share its array). */
 	rows: Map<string, string[]>;
 	duplicates: number;
 	empty: number;
@@ -183,8 +186,11 @@ async function readBinaryJob(context: IExecuteFunctions, params: OperationParame
 		);
 	}
 	const metadata = context.helpers.assertBinaryData(itemIndex, property);
+	const fileName = (metadata.fileName ?? fields.tag).trim();
+	const knownSize = await knownBinarySize(context, metadata);
+	if (knownSize !== undefined) checkFileSize(context, fileName, knownSize, itemIndex);
 	const data = await context.helpers.getBinaryDataBuffer(itemIndex, property);
-	const file: SegmentFile = { fileName: (metadata.fileName ?? fields.tag).trim(), mimeType: metadata.mimeType, data };
+	const file: SegmentFile = { fileName, mimeType: metadata.mimeType, data };
 	checkSegmentFile(context, file, itemIndex);
 	const extra: IDataObject = {};
 	if (fileExtension(file) === 'csv') extra.preflight = { ...preflightCsv(data) };
@@ -258,7 +264,7 @@ function readCsvGroups(
 			group.empty += empty;
 			for (const id of ids) {
 				if (group.rows.has(id)) group.duplicates++;
-				else group.rows.set(id, [id, ...values]);
+				else group.rows.set(id, values);
 			}
 		} catch (error) {
 			output.push(failedItems(context, error, [itemIndex]));
@@ -267,17 +273,23 @@ function readCsvGroups(
 	return [...groups.values()];
 }
 
-function csvJob(context: IExecuteFunctions, group: CsvGroup): UploadJob {
+async function csvJob(context: IExecuteFunctions, group: CsvGroup): Promise<UploadJob> {
 	if (group.rows.size === 0) {
 		throw itemError(context, group.job.itemIndexes[0], `segment "${group.job.tag}" has no user IDs to put in the file (${group.empty} empty)`);
 	}
 	const fileName = String(group.job.options.fileName ?? '').trim() || `${group.job.tag}.csv`;
-	const data = buildCsv([['user_id', ...group.columns], ...group.rows.values()]);
-	checkSegmentFile(context, { fileName, data }, group.job.itemIndexes[0]);
+	const { file, zippedFrom } = await generatedSegmentFile(context, group.job.itemIndexes[0], {
+		tag: group.job.tag,
+		fileName,
+		rows: { header: ['user_id', ...group.columns], ids: { [Symbol.iterator]: () => group.rows.keys() }, valuesOf: (id) => group.rows.get(id) ?? [] },
+		idCount: group.rows.size,
+	});
+	checkSegmentFile(context, file, group.job.itemIndexes[0]);
 	return {
 		...group.job,
-		file: { fileName, mimeType: 'text/csv', data },
+		file,
 		extra: {
+			...(zippedFrom ? { zippedFrom } : {}),
 			rows: group.rows.size,
 			duplicatesRemoved: group.duplicates,
 			emptyRemoved: group.empty,
@@ -330,7 +342,7 @@ async function readJobs(
 	if (params.get('fileSource', 0) === 'items') {
 		for (const group of readCsvGroups(context, params, items, output)) {
 			try {
-				jobs.push(csvJob(context, group));
+				jobs.push(await csvJob(context, group));
 			} catch (error) {
 				output.push(failedItems(context, error, group.job.itemIndexes));
 			}

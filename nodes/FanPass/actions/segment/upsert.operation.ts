@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { isSimplified, pick, simplifyProperty } from '../common/simplify.description';
-import { buildCsv } from '../../helpers/csv';
 import { showOnlyFor } from '../../helpers/displayOptions';
+import { generatedSegmentFile } from '../../helpers/generatedSegmentFile';
 import { readSegmentIdentity, readUserIds } from '../../helpers/itemFields';
 import { describeItems, failedItems, itemError, pairedItems } from '../../helpers/itemErrors';
 import { OperationParameters } from '../../helpers/parameters';
@@ -10,7 +10,7 @@ import { progressLog } from '../../helpers/progressLog';
 import { segmentSyncTotals, sendUnlessUnchanged } from '../../helpers/segmentSync';
 import { skipUnchangedOptions } from '../../helpers/skipUnchanged.description';
 import { openMemory } from '../../helpers/syncMemory';
-import { defaultCorrelationId, uploadSegmentFile } from '../../helpers/segmentFile';
+import { defaultCorrelationId, formatMb, uploadSegmentFile } from '../../helpers/segmentFile';
 import { addUnique, type NormalisedIds } from '../../helpers/userIds';
 import { sendSegmentIds, type FanPassTarget } from '../../transport/client';
 import { segmentIdentityFields, sourceTypeName } from './segmentFields.description';
@@ -223,7 +223,12 @@ function groupByTag(
 
 /** FanPass recommends file mode for large segments; one file keeps rinse-and-replace whole. */
 async function sendAsFile(context: IExecuteFunctions, target: FanPassTarget, group: SegmentGroup): Promise<IDataObject> {
-	const data = buildCsv([['user_id'], ...[...group.ids].map((id) => [id])]);
+	const { file, zippedFrom } = await generatedSegmentFile(context, target.itemIndex, {
+		tag: group.tag,
+		fileName: `${group.tag}.csv`,
+		rows: { header: ['user_id'], ids: group.ids },
+		idCount: group.ids.size,
+	});
 	const result = await uploadSegmentFile(context, target, {
 		title: group.title,
 		tag: group.tag,
@@ -231,11 +236,12 @@ async function sendAsFile(context: IExecuteFunctions, target: FanPassTarget, gro
 		notes: group.notes,
 		dryRun: false,
 		correlationId: defaultCorrelationId(context, group.tag),
-		file: { fileName: `${group.tag}.csv`, mimeType: 'text/csv', data },
+		file,
 	});
 	return {
 		...result,
-		fileModeReason: `${group.ids.size} user IDs are over the File Mode Threshold (${group.fileModeThreshold}), so they were sent as one CSV file; use Wait for Import with the importId to follow the import`,
+		...(zippedFrom ? { zippedFrom } : {}),
+		fileModeReason: `${group.ids.size} user IDs are over the File Mode Threshold (${group.fileModeThreshold}), so they were sent as one CSV file${zippedFrom ? ` (zipped: the CSV is ${formatMb(zippedFrom.fileSize)}, over FanPass's 10 MB per file)` : ''}; use Wait for Import with the importId to follow the import`,
 	};
 }
 
