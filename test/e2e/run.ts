@@ -35,6 +35,7 @@ import type { ExecutionRecord, SuiteContext } from './suites/context';
 import { badToken } from './suites/badToken';
 import { aggregation, continueRegularOutput, continueUsingErrorOutput } from './suites/edgeCases';
 import { credentialTest } from './suites/credentialTest';
+import { largeSegmentZipped } from './suites/largeSegment';
 import { editorListing } from './suites/editorListing';
 import { crmTierSegments, csvUploadAndWait, fileFromDisk, loyaltyUserAttributes, scheduledRefresh } from './suites/examples';
 
@@ -52,6 +53,7 @@ const suites: Array<[string, (ctx: SuiteContext) => Promise<void>]> = [
 	['edge case: continue (using error output)', continueUsingErrorOutput],
 	['edge case: continue (regular output)', continueRegularOutput],
 	['edge case: aggregation into one request', aggregation],
+	['edge case: 1,000,000 IDs as one zipped upload', largeSegmentZipped],
 	['edge case: bad token', badToken],
 	// from here on n8n runs as a server on the same user folder (no more `n8n execute`: one process on the SQLite file)
 	["editor listing: workflows, credentials, node type (REST)", editorListing],
