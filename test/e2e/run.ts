@@ -37,6 +37,7 @@ import type { ExecutionRecord, SuiteContext } from './suites/context';
 import { badToken } from './suites/badToken';
 import { aggregation, continueRegularOutput, continueUsingErrorOutput } from './suites/edgeCases';
 import { credentialTest } from './suites/credentialTest';
+import { largeSegmentZipped } from './suites/largeSegment';
 import { editorListing } from './suites/editorListing';
 import { skipUnchanged, skipUnchangedQueueMode } from './suites/skipUnchanged';
 import { crmTierSegments, csvUploadAndWait, fileFromDisk, loyaltyUserAttributes, scheduledRefresh } from './suites/examples';
@@ -55,6 +56,7 @@ const allSuites: Array<[string, (ctx: SuiteContext) => Promise<void>]> = [
 	['edge case: continue (using error output)', continueUsingErrorOutput],
 	['edge case: continue (regular output)', continueRegularOutput],
 	['edge case: aggregation into one request', aggregation],
+	['edge case: 1,000,000 IDs as one zipped upload', largeSegmentZipped],
 	['edge case: bad token', badToken],
 	// these activate their workflow with the CLI, then start n8n: they must come before the server suites
 	['skip unchanged: nightly production runs in queue mode (Redis, main, worker)', skipUnchangedQueueMode],
