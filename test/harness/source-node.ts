@@ -50,6 +50,7 @@ export function createSourceNodeType(items: InputItem[]): INodeType {
 					const binary: IBinaryKeyData = {};
 					for (const file of item.binary) {
 						binary[file.property] = await prepare(this, file);
+						if (file.withoutBytes) delete binary[file.property].bytes;
 					}
 					executionItem.binary = binary;
 				}

@@ -14,6 +14,8 @@ export interface InputBinaryFile {
 	fileName: string;
 	mimeType?: string;
 	data: Buffer;
+	/** Drop the exact `bytes` n8n 2.x records, as n8n 1.x stores a binary (only a rounded fileSize text). */
+	withoutBytes?: boolean;
 }
 
 export interface InputItem {

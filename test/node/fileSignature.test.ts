@@ -60,5 +60,15 @@ describe('Upload File: the bytes match the extension before anything is sent', (
 			expect(streams).not.toHaveBeenCalled();
 			expect(sandbox.state.requests).toHaveLength(0);
 		});
+
+		it('does the same for a binary stored as n8n 1.x stores it (no exact bytes: stored metadata, or the base64 length)', async () => {
+			const reads = jest.spyOn(BinaryDataService.prototype, 'getAsBuffer');
+			const big = Buffer.alloc(10 * 1024 * 1024 + 2, 0x31);
+			const item = { json: {}, binary: [{ property: 'data', fileName: 'big.csv', mimeType: 'text/csv', data: big, withoutBytes: true }] };
+			const result = await runFanPass(sandbox, { binaryMode, parameters: upload(), items: [item] });
+			expect(result.error?.message).toBe(`Item 0: the file "big.csv" is 10.00 MB (${big.length} bytes); FanPass accepts at most 10 MB (10485760 bytes)`);
+			expect(reads).not.toHaveBeenCalled();
+			expect(sandbox.state.requests).toHaveLength(0);
+		});
 	});
 });

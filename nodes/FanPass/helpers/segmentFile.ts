@@ -130,7 +130,7 @@ export function checkFileSize(context: IExecuteFunctions, fileName: string, size
 		context,
 		itemIndex,
 		`the file "${fileName}" is ${formatMb(size)} (${size} bytes); FanPass accepts at most 10 MB (${MAX_FILE_BYTES} bytes)`,
-		'Compress it to a .zip with n8n\'s Compression node (CSV compresses well), or split the audience into several segments.',
+		'Compress it to a .zip with n8n\'s Compression node: a CSV compresses well (about 1.6 million random twelve-digit IDs fit in 10 MB zipped). Every upload replaces the whole segment, so one segment cannot be sent as several files.',
 	);
 }
 
