@@ -29,15 +29,15 @@ const DEV_OWNER: Owner = { email: 'dev@fanpass.test', password: 'FanPass-dev-0nl
 
 async function main(): Promise<void> {
 	const t0 = Date.now();
-	let stack: QueueStack | undefined;
+	const running: { stack?: QueueStack } = {};
 	installExitHandlers(async () => {
-		await stack?.stop();
+		await running.stack?.stop();
 	});
 	const install = ensureN8n(VERSION);
 	const tarball = buildAndPack({ skipBuild: process.argv.includes('--skip-build') });
 	const sandbox = await startSandboxProcess({ importDurationMs: 3000 });
 	const preferred = Number(process.env.N8N_QUEUE_PORT || 5678);
-	stack = await startQueueStack({
+	const stack = await startQueueStack({
 		install,
 		tarball: tarball.file,
 		sandboxUrl: sandbox.url,
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
 		owner: DEV_OWNER,
 		mainPort: (await isPortFree(preferred)) ? preferred : undefined,
 	});
+	running.stack = stack;
 	const editorUrl = stack.main.url.replace('127.0.0.1', 'localhost');
 	try {
 		if (CHECK) {
