@@ -1,4 +1,8 @@
-/** Executions through main's REST API (n8n 2.x): manual runs, activation, waiting for and reading executions. */
+/**
+ * Executions through main's REST API: manual runs, activation, waiting for and reading executions.
+ * n8n 2.x publishes a version (POST …/activate) and runs from a named trigger; 1.x PATCHes `active` and
+ * takes the whole workflow in the run request.
+ */
 import { unwrap, type N8nServer } from './n8nServer';
 import { sleep } from './processes';
 
@@ -20,18 +24,27 @@ export interface ExecutionDetail extends ExecutionSummary {
 const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
 
 /** POST /rest/workflows/:id/run from a trigger node, as the editor's "Execute workflow" does. */
+const isV1 = (main: N8nServer) => main.version.startsWith('1.');
+
 export async function runManually(main: N8nServer, workflowId: string, triggerName: string): Promise<{ executionId: string }> {
-	return unwrap<{ executionId: string }>(await main.rest('POST', `/rest/workflows/${workflowId}/run`, { triggerToStartFrom: { name: triggerName } }));
+	const body = isV1(main)
+		? { workflowData: unwrap<Record<string, unknown>>(await main.rest('GET', `/rest/workflows/${workflowId}`)), triggerToStartFrom: { name: triggerName } }
+		: { triggerToStartFrom: { name: triggerName } };
+	return unwrap<{ executionId: string }>(await main.rest('POST', `/rest/workflows/${workflowId}/run`, body));
 }
 
 /** Publishes (activates) a workflow: its triggers (webhooks, schedules) start production runs. */
 export async function activate(main: N8nServer, workflowId: string): Promise<void> {
 	const workflow = unwrap<{ versionId: string }>(await main.rest('GET', `/rest/workflows/${workflowId}`));
-	await main.rest('POST', `/rest/workflows/${workflowId}/activate`, { versionId: workflow.versionId });
+	if (isV1(main)) await main.rest('PATCH', `/rest/workflows/${workflowId}`, { active: true, versionId: workflow.versionId });
+	else await main.rest('POST', `/rest/workflows/${workflowId}/activate`, { versionId: workflow.versionId });
 }
 
 export async function deactivate(main: N8nServer, workflowId: string): Promise<void> {
-	await main.rest('POST', `/rest/workflows/${workflowId}/deactivate`, {});
+	if (isV1(main)) {
+		const workflow = unwrap<{ versionId: string }>(await main.rest('GET', `/rest/workflows/${workflowId}`));
+		await main.rest('PATCH', `/rest/workflows/${workflowId}`, { active: false, versionId: workflow.versionId });
+	} else await main.rest('POST', `/rest/workflows/${workflowId}/deactivate`, {});
 }
 
 export async function listExecutions(main: N8nServer, filter: Record<string, unknown> = {}, limit = 250): Promise<ExecutionSummary[]> {

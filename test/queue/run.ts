@@ -11,7 +11,7 @@
  * state and on the execution as n8n recorded it (status, mode, and the worker that logged it).
  *
  * Environment (all optional): N8N_QUEUE_VERSION (default: the latest in scripts/n8n-runtime/n8n-versions.json),
- * N8N_E2E_SKIP_BUILD=1 (use the existing dist/), N8N_QUEUE_KEEP=1 (keep the user folders), N8N_E2E_VERBOSE=1.
+ * N8N_QUEUE_BINARY_MODE (N8N_DEFAULT_BINARY_DATA_MODE, default database; n8n 1.x: default), N8N_E2E_SKIP_BUILD=1 (use the existing dist/), N8N_QUEUE_KEEP=1 (keep the user folders), N8N_E2E_VERBOSE=1.
  * Exit code 0 when every check passed, 1 otherwise.
  */
 import * as path from 'node:path';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	const checks = new Checks();
 	const timings: Record<string, number> = {};
-	console.log(`FanPass in n8n ${VERSION} queue mode (main + 2 workers, Redis, PostgreSQL)\n`);
+	console.log(`FanPass in n8n ${VERSION} queue mode (main + 2 workers, Redis, PostgreSQL, binary data mode ${process.env.N8N_QUEUE_BINARY_MODE || 'database'})\n`);
 	runOrThrow('install redis-server and postgresql', 'bash', [path.join(ROOT, 'scripts', 'services', 'install.sh')]);
 	const install = ensureN8n(VERSION);
 	let t0 = Date.now();
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
 		sandboxUrl: sandbox.url,
 		label: `queue-n8n-${VERSION}`,
 		workers: [CONCURRENCY, CONCURRENCY],
+		binaryDataMode: process.env.N8N_QUEUE_BINARY_MODE || 'database',
 		extraWorkflows: queueWorkflows(),
 		// a dead worker's job is noticed after seconds instead of n8n's default 30 s
 		env: { QUEUE_WORKER_LOCK_DURATION: '5000', QUEUE_WORKER_LOCK_RENEW_TIME: '2000', QUEUE_WORKER_STALLED_INTERVAL: '5000' },
