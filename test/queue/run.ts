@@ -11,7 +11,8 @@
  * state and on the execution as n8n recorded it (status, mode, and the worker that logged it).
  *
  * Environment (all optional): N8N_QUEUE_VERSION (default: the latest in scripts/n8n-runtime/n8n-versions.json),
- * N8N_QUEUE_BINARY_MODE (N8N_DEFAULT_BINARY_DATA_MODE, default database; n8n 1.x: default), N8N_E2E_SKIP_BUILD=1 (use the existing dist/), N8N_QUEUE_KEEP=1 (keep the user folders), N8N_E2E_VERBOSE=1.
+ * N8N_QUEUE_BINARY_MODE (N8N_DEFAULT_BINARY_DATA_MODE, default database; n8n 1.x: default), N8N_E2E_SKIP_BUILD=1 (use the existing dist/), N8N_QUEUE_KEEP=1 (keep the user folders), N8N_E2E_VERBOSE=1,
+ * N8N_QUEUE_ONLY=<part of a suite name> (run only those suites, e.g. binary).
  * Exit code 0 when every check passed, 1 otherwise.
  */
 import * as path from 'node:path';
@@ -76,7 +77,8 @@ async function main(): Promise<void> {
 	checks.check(`import ${RATE_CREDENTIALS.length} more credentials (same token and host, own ids)`, credentials.code === 0, credentials.stderr || credentials.stdout);
 	const ctx: QueueContext = { version: VERSION, stack, sandbox, checks, measured: {}, observed: {} };
 	try {
-		for (const [name, suite] of suites) {
+		const only = process.env.N8N_QUEUE_ONLY;
+		for (const [name, suite] of suites.filter(([name]) => !only || name.includes(only))) {
 			checks.section = name;
 			console.log(`\n▶ ${name}`);
 			t0 = Date.now();

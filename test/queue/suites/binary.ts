@@ -1,6 +1,6 @@
 /** Binary data crosses processes: a CSV POSTed to a webhook on main is uploaded, byte for byte, by a worker. */
 import { createHash } from 'node:crypto';
-import { activate, deactivate, nodeItems } from '../../../scripts/n8n-runtime/n8nExecutions';
+import { activate, deactivate, executionError, nodeItems } from '../../../scripts/n8n-runtime/n8nExecutions';
 import { executionIds, newExecutions, postWebhook, ranOnWorker, type QueueContext } from '../context';
 
 export async function binaryAcrossProcesses(ctx: QueueContext): Promise<void> {
@@ -24,5 +24,6 @@ export async function binaryAcrossProcesses(ctx: QueueContext): Promise<void> {
 	ctx.checks.equal('segment webhookCsv holds the 300 users of the file', state.segments.webhookCsv?.userIds.length, 300);
 	const upload = execution ? nodeItems(execution, 'Upload segment file')[0]?.json : undefined;
 	ctx.checks.check('the worker\'s output has the import id', typeof upload?.importId === 'number', upload);
-	ctx.observed['binary data'] = `N8N_DEFAULT_BINARY_DATA_MODE=${String(ctx.stack.env.N8N_DEFAULT_BINARY_DATA_MODE)}: webhook on main, upload on ${execution ? (ctx.stack.workers.find((w) => w.startedExecutions().includes(execution.id))?.name ?? '?') : '?'}`;
+	const error = execution ? executionError(execution) : undefined;
+	ctx.observed['binary data'] = `N8N_DEFAULT_BINARY_DATA_MODE=${String(ctx.stack.env.N8N_DEFAULT_BINARY_DATA_MODE)}: webhook on main, upload on ${execution ? (ctx.stack.workers.find((w) => w.startedExecutions().includes(execution.id))?.name ?? '?') : '?'}: ${execution?.status ?? 'no execution'}${error ? `, "${error.message ?? ''}"` : ''}`;
 }
