@@ -6,7 +6,7 @@
  *
  * Suites (./suites): every example on a worker (manual runs offloaded, production runs by Webhook and
  * Schedule), binary data from main to a worker, load (40 executions at once over both workers), two
- * executions replacing the same tag, rate limits across executions, stopping an execution waiting for an
+ * executions replacing the same tag, rate limits across executions, the AI Agent example (stub model), stopping an execution waiting for an
  * import, a worker SIGKILLed mid-run, a worker without the package. Each run is checked on the sandbox's
  * state and on the execution as n8n recorded it (status, mode, and the worker that logged it).
  *
@@ -24,6 +24,7 @@ import { installExitHandlers, ROOT, runOrThrow, secs, stopAll } from '../../scri
 import { startQueueStack } from '../../scripts/n8n-runtime/queueStack';
 import { SANDBOX_TOKEN, startSandboxProcess } from '../../scripts/n8n-runtime/sandboxProcess';
 import type { QueueContext } from './context';
+import { aiAgentOnWorker } from './suites/aiAgent';
 import { binaryAcrossProcesses } from './suites/binary';
 import { manualRuns, productionRuns } from './suites/examples';
 import { stopWhileWaitingForImport, workerKilledMidRun, workerWithoutPackage } from './suites/faults';
@@ -41,6 +42,7 @@ const suites: Array<[string, (ctx: QueueContext) => Promise<void>]> = [
 	['load: 40 executions at once', load],
 	['two executions replacing the same tag at once', sameTagAtOnce],
 	['rate limits across executions', rateLimitsAcrossExecutions],
+	['the AI Agent example with FanPass tools on a worker', aiAgentOnWorker],
 	['stop an execution waiting for an import', stopWhileWaitingForImport],
 	['a worker SIGKILLed during a long Update User run', workerKilledMidRun],
 	['a worker without the package', workerWithoutPackage],
