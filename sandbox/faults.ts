@@ -36,6 +36,11 @@ export interface FaultRule {
 	delayMs?: number;
 	/** Apply to the next N matching requests, then the rule is spent (default 1). */
 	count?: number;
+	/**
+	 * Instead of count: from the rule's first hit on, hit every matching request for this many
+	 * milliseconds, then the rule is spent (a rate limiter that stays closed for a while, whoever asks).
+	 */
+	windowMs?: number;
 	/** 0..1: instead of count, hit each matching request with this probability; never spent. */
 	probability?: number;
 	/** Seed of the rule's deterministic PRNG (default 1); ignored without probability. */
@@ -101,6 +106,7 @@ const RULE_FIELDS = new Set([
 	'retryAfter',
 	'delayMs',
 	'count',
+	'windowMs',
 	'probability',
 	'seed',
 	'path',
@@ -177,6 +183,10 @@ function checkRule(raw: unknown): string[] {
 	problems.push(...checkTrickle(raw, kind), ...checkRewrite(raw, kind));
 	if (defined('count') && (!Number.isInteger(raw.count) || (raw.count as number) < 1)) {
 		problems.push('count must be a positive integer');
+	}
+	if (defined('windowMs')) {
+		if (!Number.isInteger(raw.windowMs) || (raw.windowMs as number) < 1) problems.push('windowMs must be a positive integer');
+		if (defined('count') || defined('probability')) problems.push('give only one of count, windowMs and probability');
 	}
 	if (defined('probability')) {
 		const p = raw.probability;
@@ -265,6 +275,8 @@ interface ActiveRule {
 	matched: number;
 	hits: number;
 	draw: (() => number) | null;
+	/** For a windowMs rule: when its window, opened by the first hit, closes. */
+	windowEnds?: number;
 }
 
 function matches(rule: FaultRule, method: string, path: string): boolean {
@@ -310,6 +322,16 @@ export class FaultInjector {
 			if (active.remaining === 0 || !matches(active.rule, method, path)) continue;
 			active.matched += 1;
 			if (active.draw && active.draw() >= (active.rule.probability as number)) continue;
+			if (active.rule.windowMs !== undefined) {
+				const now = Date.now();
+				active.windowEnds ??= now + active.rule.windowMs;
+				if (now >= active.windowEnds) {
+					active.remaining = 0;
+					continue;
+				}
+				active.hits += 1;
+				return active.rule;
+			}
 			if (active.remaining !== null) active.remaining -= 1;
 			active.hits += 1;
 			return active.rule;

@@ -49,6 +49,8 @@ export interface N8nServer {
 	log: string[];
 	/** time from spawn until logged in */
 	startupMs: number;
+	/** the `n8n start` process (leader of its process group) */
+	child: ChildProcess;
 	stop: () => Promise<void>;
 }
 
@@ -155,7 +157,7 @@ export async function startN8nServer(options: N8nServerOptions): Promise<N8nServ
 		if (response.status < 200 || response.status >= 300) throw new RestError(method, path, response.status, response.body);
 		return response.body as T;
 	};
-	return { url, port, rest, restRaw, cookie: session, owner, version: options.install.version, log, startupMs: Date.now() - t0, stop };
+	return { url, port, rest, restRaw, cookie: session, owner, version: options.install.version, log, startupMs: Date.now() - t0, child, stop };
 }
 
 /** REST bodies are { data: ... } in n8n 1.x and 2.x; tolerate a bare body too. */

@@ -22,14 +22,21 @@ export interface PreparedInstance {
 	workflows: WorkflowJson[];
 }
 
-export async function prepareInstance(install: N8nInstall, userFolder: string, tarball: string, sandboxUrl: string, verbose = false): Promise<PreparedInstance> {
+export interface PrepareOptions {
+	/** more environment for n8n (e.g. queue mode's database and Redis), over fileAccessEnv() */
+	env?: NodeJS.ProcessEnv;
+	/** more workflows to import next to the examples (pointed at the files folder too) */
+	extraWorkflows?: WorkflowJson[];
+}
+
+export async function prepareInstance(install: N8nInstall, userFolder: string, tarball: string, sandboxUrl: string, verbose = false, options: PrepareOptions = {}): Promise<PreparedInstance> {
 	installTarball(tarball, userFolder, install.node24BinDir);
 	const filesDir = stageExampleFiles(userFolder);
-	const env = fileAccessEnv(filesDir);
+	const env = { ...fileAccessEnv(filesDir), ...options.env };
 	const cli = new N8nCli(install, userFolder, { env, verbose });
 	const credentials = await cli.importCredentials([{ ...EXAMPLE_CREDENTIAL, type: 'fanPassApi', data: { apiToken: SANDBOX_TOKEN, baseUrl: sandboxUrl } }]);
 	if (credentials.code !== 0) throw new Error(`n8n import:credentials failed:\n${credentials.stderr || credentials.stdout}`);
-	const workflows = pointAtFiles(readWorkflows(path.join(ROOT, 'examples')), filesDir);
+	const workflows = pointAtFiles([...readWorkflows(path.join(ROOT, 'examples')), ...(options.extraWorkflows ?? [])], filesDir);
 	const imported = await cli.importWorkflows(workflows);
 	if (imported.code !== 0) throw new Error(`n8n import:workflow failed:\n${imported.stderr || imported.stdout}`);
 	return { cli, env, filesDir, workflows };

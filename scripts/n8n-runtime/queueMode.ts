@@ -1,5 +1,5 @@
 /**
- * n8n in queue mode on one user folder: a private Redis (redis-server on 127.0.0.1, nothing saved), a
+ * n8n in queue mode on one user folder: a private Redis (scripts/services/redis.ts: 127.0.0.1, nothing saved), a
  * main (`n8n start`, EXECUTIONS_MODE=queue) that enqueues production executions, and one worker
  * (`n8n worker`) that runs them. SQLite is shared by both, which n8n warns about but runs.
  */
@@ -7,7 +7,9 @@ import type { ChildProcess } from 'node:child_process';
 import { n8nEnv } from './n8nEnv';
 import type { N8nInstall } from './n8nInstall';
 import { startN8nServer, type N8nServer } from './n8nServer';
-import { freePort, killGroup, sleep, spawnDetached } from './processes';
+import * as path from 'node:path';
+import { startRedis } from '../services/redis';
+import { freePort, killGroup, ROOT, runOrThrow, sleep, spawnDetached } from './processes';
 
 export interface QueueMode {
 	server: N8nServer;
@@ -37,16 +39,14 @@ async function waitFor(what: string, child: ChildProcess, log: string[], ready: 
 
 export async function startQueueMode(options: { install: N8nInstall; userFolder: string; env?: NodeJS.ProcessEnv; verbose?: boolean }): Promise<QueueMode> {
 	const verbose = options.verbose ?? false;
-	const redisPort = await freePort();
-	const redis = spawnDetached('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
-	const redisLog: string[] = [];
-	collect(redis, redisLog, verbose, 'redis');
-	const stops: Array<() => Promise<void>> = [() => killGroup(redis, 5000)];
+	runOrThrow('install redis-server', 'bash', [path.join(ROOT, 'scripts', 'services', 'install.sh')]);
+	const redis = await startRedis();
+	const redisPort = redis.port;
+	const stops: Array<() => Promise<void>> = [redis.stop];
 	const stop = async () => {
 		for (const stopOne of stops.reverse()) await stopOne();
 	};
 	try {
-		await waitFor('redis-server', redis, redisLog, /Ready to accept connections/i, 20_000);
 		const queueEnv = { ...options.env, EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(redisPort), QUEUE_HEALTH_CHECK_ACTIVE: 'false' };
 		const server = await startN8nServer({ install: options.install, userFolder: options.userFolder, env: queueEnv, verbose });
 		stops.push(server.stop);

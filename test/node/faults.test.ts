@@ -140,7 +140,10 @@ describe('faults: retried, survived, or reported per item', () => {
 		const abort = new AbortController();
 		setTimeout(() => abort.abort(), 400);
 		const started = Date.now();
-		const result = await runFanPass(sandbox, { parameters: upsert(), items: fans(1), abortSignal: abort.signal });
+		// through "localhost": the 30 s pause it leaves is process-wide for its API Host and credential
+		// (transport/rateGate.ts) and would hold the next tests, which use 127.0.0.1
+		const baseUrl = sandbox.url.replace('127.0.0.1', 'localhost');
+		const result = await runFanPass(sandbox, { parameters: upsert(), items: fans(1), abortSignal: abort.signal, baseUrl });
 		expect(Date.now() - started).toBeLessThan(2000);
 		if (result.status !== 'canceled') expect(result.error?.message).toContain('The execution was stopped while sending to FanPass');
 		await new Promise((resolve) => setTimeout(resolve, 300));

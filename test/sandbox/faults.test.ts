@@ -160,6 +160,22 @@ describe('count and probability', () => {
 		expect(sandbox.state.requests.map((request) => request.fault)).toEqual(['status', 'status', 'status', undefined]);
 	});
 
+	it('a windowMs rule hits every matching request from its first hit until the window closes, then it is spent', async () => {
+		sandbox.faults.add({ kind: 'status', status: 429, retryAfter: '1', windowMs: 400, path: 'update_user' });
+		expect((await post(SEGMENTS, segmentBody)).status).toBe(200); // not matched: the window is not opened
+		const during = [(await post(UPDATE, updateBody)).status, (await post(UPDATE, updateBody)).status];
+		expect(sandbox.faults.list()[0]).toMatchObject({ remaining: 1, hits: 2 });
+		await new Promise((resolve) => setTimeout(resolve, 450));
+		const after = [(await post(UPDATE, updateBody)).status, (await post(UPDATE, updateBody)).status];
+		expect([during, after]).toEqual([[429, 429], [200, 200]]);
+		expect(sandbox.faults.list()[0]).toMatchObject({ remaining: 0, hits: 2, matched: 3 });
+	});
+
+	it('refuses windowMs with count or probability, and a windowMs below 1', () => {
+		expect(() => sandbox.faults.add({ kind: 'status', windowMs: 100, count: 2 })).toThrow(/give only one of count, windowMs and probability/);
+		expect(() => sandbox.faults.add({ kind: 'status', windowMs: 0 })).toThrow(/windowMs must be a positive integer/);
+	});
+
 	/** Sends `requests` POSTs one after another over one keep-alive socket (node:http is faster than fetch here). */
 	async function faultedIndexes(rule: FaultRule, requests: number): Promise<number[]> {
 		sandbox.reset();

@@ -62,8 +62,9 @@ type Attempt =
 	| { kind: 'tooLarge'; statusCode: number; headers: IDataObject; error: ResponseTooLargeError };
 
 /**
- * A 429 whose wait is at least this long pauses every request of the run: FanPass is throttling
- * the token, and the run's other requests would only collect 429s of their own. A shorter wait
+ * A 429 whose wait is at least this long pauses every request to the same API Host with the same
+ * credential in this n8n process (rateGate.ts), in this run and in other executions alike: FanPass is
+ * throttling the token, and the other requests would only collect 429s of their own. A shorter wait
  * is served by the rate-limited request alone, so the other batches keep going (measured with
  * 10% random 429s and Retry-After 1: pausing the whole run cut Update User's throughput ~4-fold).
  */
@@ -92,7 +93,7 @@ export function effectiveStatus(statusCode: number, envelope: FanPassEnvelope | 
  * Sends one request to FanPass and returns its envelope. Every FanPass call goes through here.
  * 429, 502, 503, 504, connection failures and attempts that pass the Timeout are retried with
  * backoff and jitter (honouring Retry-After) within the node's Request Options; a long 429 also
- * holds back the run's other requests. An envelope status of 400 or more counts as that status
+ * holds back the other requests with the same API Host and credential in this process. An envelope status of 400 or more counts as that status
  * even inside an HTTP 2xx. What is finally not a success becomes a NodeApiError with FanPass's
  * error text, the status and the correlationId, and never the request's headers.
  *
@@ -105,7 +106,7 @@ export async function fanPassRequest(
 ): Promise<FanPassEnvelope> {
 	if (hasUserinfo(request.baseUrl)) throw new NodeOperationError(context.getNode(), USERINFO_MESSAGE, { itemIndex: request.itemIndex });
 	const policy = request.policy ?? requestPolicy(context, request.itemIndex);
-	const gate = rateGateFor(context);
+	const gate = rateGateFor(request.baseUrl, (await runCredential(context)).decrypted.id, context);
 	const started = Date.now();
 	const failed = (attempts: number, gaveUpBecause?: string): FailedRequest => ({
 		baseUrl: request.baseUrl,
