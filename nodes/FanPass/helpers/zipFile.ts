@@ -50,19 +50,27 @@ export function zipFileData(zip: ZippedFile) {
 	};
 }
 
+/**
+ * The fields a local header and its central-directory entry share, in the same order (version needed,
+ * flags, method, time, date, CRC-32, sizes, name length), written at `at`.
+ */
+function writeEntryFields(target: Buffer, at: number, name: Buffer, flags: number, crc: number, compressed: number, size: number): void {
+	target.writeUInt16LE(VERSION, at);
+	target.writeUInt16LE(flags, at + 2);
+	target.writeUInt16LE(DEFLATE, at + 4);
+	target.writeUInt16LE(DOS_TIME, at + 6);
+	target.writeUInt16LE(DOS_DATE, at + 8);
+	target.writeUInt32LE(crc, at + 10);
+	target.writeUInt32LE(compressed, at + 14);
+	target.writeUInt32LE(size, at + 18);
+	target.writeUInt16LE(name.length, at + 22);
+}
+
 function localHeader(name: Buffer, flags: number, crc: number, compressed: number, size: number): Buffer {
 	const header = Buffer.alloc(30);
 	header.writeUInt32LE(0x04034b50, 0);
-	header.writeUInt16LE(VERSION, 4);
-	header.writeUInt16LE(flags, 6);
-	header.writeUInt16LE(DEFLATE, 8);
-	header.writeUInt16LE(DOS_TIME, 10);
-	header.writeUInt16LE(DOS_DATE, 12);
-	header.writeUInt32LE(crc, 14);
-	header.writeUInt32LE(compressed, 18);
-	header.writeUInt32LE(size, 22);
-	header.writeUInt16LE(name.length, 26);
-	header.writeUInt16LE(0, 28);
+	writeEntryFields(header, 4, name, flags, crc, compressed, size);
+	// extra field length: 0
 	return Buffer.concat([header, name]);
 }
 
@@ -70,15 +78,7 @@ function centralDirectory(name: Buffer, flags: number, crc: number, compressed: 
 	const entry = Buffer.alloc(46);
 	entry.writeUInt32LE(0x02014b50, 0);
 	entry.writeUInt16LE(VERSION, 4); // made by: MS-DOS, 2.0
-	entry.writeUInt16LE(VERSION, 6);
-	entry.writeUInt16LE(flags, 8);
-	entry.writeUInt16LE(DEFLATE, 10);
-	entry.writeUInt16LE(DOS_TIME, 12);
-	entry.writeUInt16LE(DOS_DATE, 14);
-	entry.writeUInt32LE(crc, 16);
-	entry.writeUInt32LE(compressed, 20);
-	entry.writeUInt32LE(size, 24);
-	entry.writeUInt16LE(name.length, 28);
+	writeEntryFields(entry, 6, name, flags, crc, compressed, size);
 	// extra field, comment, disk number, internal and external attributes, local header offset: all 0
 	return Buffer.concat([entry, name]);
 }
