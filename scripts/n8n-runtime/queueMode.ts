@@ -7,9 +7,9 @@ import type { ChildProcess } from 'node:child_process';
 import { n8nEnv } from './n8nEnv';
 import type { N8nInstall } from './n8nInstall';
 import { startN8nServer, type N8nServer } from './n8nServer';
-import * as path from 'node:path';
+import { ensureServicesInstalled } from '../services/install';
 import { startRedis } from '../services/redis';
-import { freePort, killGroup, ROOT, runOrThrow, sleep, spawnDetached } from './processes';
+import { freePort, killGroup, sleep, spawnDetached } from './processes';
 
 export interface QueueMode {
 	server: N8nServer;
@@ -39,7 +39,7 @@ async function waitFor(what: string, child: ChildProcess, log: string[], ready: 
 
 export async function startQueueMode(options: { install: N8nInstall; userFolder: string; env?: NodeJS.ProcessEnv; verbose?: boolean }): Promise<QueueMode> {
 	const verbose = options.verbose ?? false;
-	runOrThrow('install redis-server', 'bash', [path.join(ROOT, 'scripts', 'services', 'install.sh')]);
+	ensureServicesInstalled();
 	const redis = await startRedis();
 	const redisPort = redis.port;
 	const stops: Array<() => Promise<void>> = [redis.stop];

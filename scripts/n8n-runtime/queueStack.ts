@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ensureServicesInstalled } from '../services/install';
 import { startPostgres, type PostgresService } from '../services/postgres';
 import { startRedis, type RedisService } from '../services/redis';
 import type { WorkflowJson } from './n8nCli';
@@ -66,6 +67,7 @@ export function queueEnv(redis: RedisService, postgres: PostgresService, binaryD
 }
 
 export async function startQueueStack(options: QueueStackOptions): Promise<QueueStack> {
+	ensureServicesInstalled();
 	const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
 	const folders: string[] = [];
 	const workers: N8nWorker[] = [];

@@ -15,12 +15,11 @@
  * N8N_QUEUE_ONLY=<part of a suite name> (run only those suites, e.g. binary).
  * Exit code 0 when every check passed, 1 otherwise.
  */
-import * as path from 'node:path';
 import { Checks } from '../../scripts/n8n-runtime/checks';
 import { ensureN8n } from '../../scripts/n8n-runtime/n8nInstall';
 import { versionFromEnv } from '../../scripts/n8n-runtime/n8nVersions';
 import { buildAndPack } from '../../scripts/n8n-runtime/packageTarball';
-import { installExitHandlers, ROOT, runOrThrow, secs, stopAll } from '../../scripts/n8n-runtime/processes';
+import { installExitHandlers, secs, stopAll } from '../../scripts/n8n-runtime/processes';
 import { startQueueStack } from '../../scripts/n8n-runtime/queueStack';
 import { SANDBOX_TOKEN, startSandboxProcess } from '../../scripts/n8n-runtime/sandboxProcess';
 import type { QueueContext } from './context';
@@ -54,7 +53,6 @@ async function main(): Promise<void> {
 	const checks = new Checks();
 	const timings: Record<string, number> = {};
 	console.log(`FanPass in n8n ${VERSION} queue mode (main + 2 workers, Redis, PostgreSQL, binary data mode ${process.env.N8N_QUEUE_BINARY_MODE || 'database'})\n`);
-	runOrThrow('install redis-server and postgresql', 'bash', [path.join(ROOT, 'scripts', 'services', 'install.sh')]);
 	const install = ensureN8n(VERSION);
 	let t0 = Date.now();
 	const tarball = buildAndPack({ skipBuild: process.env.N8N_E2E_SKIP_BUILD === '1' });
