@@ -28,6 +28,7 @@ import { CredentialTypeRegistry } from './credential-types';
 import { HarnessCredentialsHelper } from './credentials-helper';
 import { ensureEnvironment } from './environment';
 import { HarnessNodeTypes, latestVersion } from './node-types';
+import { ProcessedDataStore, useProcessedData } from './processed-data';
 import { SOURCE_NODE_TYPE, createSourceNodeType } from './source-node';
 import type { NodeErrorDetails, RunNodeOptions, RunNodeResult } from './types';
 
@@ -151,6 +152,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	try {
 		const binaryData = await setUpBinaryData(options.binaryMode ?? 'default');
 		const mode = options.mode ?? 'manual';
+		await useProcessedData(options.processedData ?? new ProcessedDataStore());
 		const { workflow, workflowData, nodeName } = buildWorkflow(options);
 		const credentialsHelper = new HarnessCredentialsHelper(
 			new CredentialTypeRegistry(options.credentialTypes),

@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { BinaryMode } from './binary-data';
+import type { ProcessedDataStore } from './processed-data';
 
 export interface InputBinaryFile {
 	property: string;
@@ -46,6 +47,8 @@ export interface RunNodeOptions {
 	staticData?: IDataObject;
 	/** The execution mode; default 'manual'. 'trigger' or 'webhook' run like production runs. */
 	mode?: WorkflowExecuteMode;
+	/** n8n's deduplication store (its `processed_data` table); default: an empty one for this run. */
+	processedData?: ProcessedDataStore;
 }
 
 /** What n8n attaches to node errors (NodeApiError / NodeOperationError); all optional. */

@@ -27,6 +27,7 @@ export interface FanPassRun {
 	typeVersion?: number;
 	staticData?: IDataObject;
 	mode?: RunNodeOptions['mode'];
+	processedData?: RunNodeOptions['processedData'];
 }
 
 export async function runFanPass(sandbox: SandboxHandle, run: FanPassRun) {
@@ -42,6 +43,7 @@ export async function runFanPass(sandbox: SandboxHandle, run: FanPassRun) {
 		typeVersion: run.typeVersion,
 		staticData: run.staticData,
 		mode: run.mode,
+		processedData: run.processedData,
 	});
 }
 

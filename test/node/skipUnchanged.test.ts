@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { startSandbox, type SandboxHandle } from '../../sandbox/server';
 import { MEMORY_LIMIT } from '../../nodes/FanPass/helpers/syncMemory';
+import { ProcessedDataStore } from '../harness';
 import { GOOD_TOKEN, items, requestsTo, runFanPass, startTestSandbox, updateParameters, upsertParameters, type FanPassRun } from './fixtures';
 
 const UPDATE = '/api/v1/update_user';
@@ -10,18 +11,32 @@ const SEGMENTS = '/api/v1/segments';
 const STORE = 'fanPassSkipUnchanged';
 
 /**
+ * Where a run's static data comes from: what n8n saved after the last run ('saved'), nothing (n8n
+ * 2.x queue-mode workers), or what was saved before the last run ('previous': the last save was
+ * lost, or the last run overlapped this one and both started from the same data).
+ */
+type StaticStart = 'saved' | 'none' | 'previous';
+
+/**
  * A scheduled workflow: each run is a production ('trigger') execution that starts from the
- * static data n8n saved after the previous one (the harness applies n8n's save rule).
+ * static data n8n saved after the previous one (the harness applies n8n's save rule), on one n8n
+ * whose deduplication store (processed_data) keeps what the node records there.
  */
 function nightly(sandbox: SandboxHandle) {
 	let staticData: IDataObject = {};
+	const saves: IDataObject[] = [{}];
+	const processedData = new ProcessedDataStore();
 	return {
 		get staticData() {
 			return staticData;
 		},
-		async run(run: FanPassRun) {
-			const result = await runFanPass(sandbox, { mode: 'trigger', staticData, ...run });
-			staticData = result.staticData;
+		async run(run: FanPassRun, start: StaticStart = 'saved') {
+			const from = start === 'saved' ? staticData : start === 'none' ? {} : (saves[saves.length - 2] ?? {});
+			const result = await runFanPass(sandbox, { mode: 'trigger', processedData, ...run, staticData: from });
+			if ((run.mode ?? 'trigger') !== 'manual') {
+				staticData = result.staticData;
+				saves.push(staticData);
+			}
 			return result;
 		},
 	};
@@ -127,6 +142,88 @@ describe('Update User → Skip Unchanged Users, production runs against the sand
 		expect(manual.staticData).toEqual(saved);
 	});
 
+	it('a production run that starts without the saved memory (n8n 2.x queue-mode workers) sends everything and says why', async () => {
+		const flow = nightly(sandbox);
+		await flow.run({ parameters: skipUsers(), items: contacts(4, () => 'gold') });
+		for (let night = 0; night < 2; night++) {
+			sandbox.state.requests.length = 0;
+			const worker = await flow.run({ parameters: skipUsers(), items: contacts(4, () => 'gold') }, 'none');
+			expect(sentUserIds(sandbox)).toHaveLength(4);
+			const totals = worker.output[0].json.syncTotals as IDataObject;
+			expect(totals.warnings).toEqual([expect.stringContaining('n8n started this execution without the memory this node saved after its last run')]);
+			expect(worker.logs.join('\n')).toContain('n8n 2.x does this for every execution a queue-mode worker runs');
+		}
+	});
+
+	it('a memory older than the last run is not trusted: A accepted, B sent by a run whose save was lost, A is sent again', async () => {
+		const flow = nightly(sandbox);
+		await flow.run({ parameters: skipUsers(), items: contacts(3, () => 'gold') });
+		await flow.run({ parameters: skipUsers(), items: contacts(3, () => 'silver') });
+		expect(tierOf(sandbox, 'u1')).toBe('silver');
+		sandbox.state.requests.length = 0;
+		const behind = await flow.run({ parameters: skipUsers(), items: contacts(3, () => 'gold') }, 'previous');
+		expect(sentUserIds(sandbox)).toEqual(['u0', 'u1', 'u2']);
+		expect(tierOf(sandbox, 'u1')).toBe('gold');
+		expect((behind.output[0].json.syncTotals as IDataObject).warnings).toEqual([expect.stringContaining('What this node remembers may be out of date')]);
+		// Trusted again from the next run on.
+		sandbox.state.requests.length = 0;
+		await flow.run({ parameters: skipUsers(), items: contacts(3, () => 'gold') });
+		expect(sentUserIds(sandbox)).toEqual([]);
+	});
+
+	it('a manual run that sent data makes the next production run send everything; one that sent nothing does not', async () => {
+		const flow = nightly(sandbox);
+		await flow.run({ parameters: skipUsers(), items: contacts(3, () => 'gold') });
+		sandbox.state.requests.length = 0;
+		await flow.run({ parameters: skipUsers(), items: contacts(3, () => 'gold'), mode: 'manual' });
+		expect(sentUserIds(sandbox)).toEqual([]);
+		await flow.run({ parameters: skipUsers(), items: contacts(3, () => 'gold') });
+		expect(sentUserIds(sandbox)).toEqual([]);
+
+		// The test run sets u0 to silver; n8n does not save what it sent, so the night after must
+		// not skip u0 when it is gold again.
+		await flow.run({ parameters: skipUsers(), items: contacts(3, (i) => (i === 0 ? 'silver' : 'gold')), mode: 'manual' });
+		expect(tierOf(sandbox, 'u0')).toBe('silver');
+		sandbox.state.requests.length = 0;
+		await flow.run({ parameters: skipUsers(), items: contacts(3, () => 'gold') });
+		expect(sentUserIds(sandbox)).toEqual(['u0', 'u1', 'u2']);
+		expect(tierOf(sandbox, 'u0')).toBe('gold');
+	});
+
+	it('two runs at once: with the static data of the run that finished last (as n8n keeps it), the next run leaves FanPass right', async () => {
+		for (let attempt = 0; attempt < 4; attempt++) {
+			sandbox.reset();
+			const processedData = new ProcessedDataStore();
+			const production = (tier: string, staticData: IDataObject) =>
+				runFanPass(sandbox, { mode: 'trigger', processedData, staticData, parameters: skipUsers({ batchSize: 1, concurrency: 2 }), items: contacts(4, () => tier) });
+			const base = await production('gold', {});
+			sandbox.faults.add({ kind: 'delay', delayMs: 5 + attempt * 10, path: 'update_user' });
+			const finished: Array<Awaited<ReturnType<typeof production>>> = [];
+			await Promise.all(['silver', 'bronze'].map(async (tier) => finished.push(await production(tier, base.staticData))));
+			sandbox.faults.clear();
+			const warnings = finished.flatMap((run) => ((run.output[0].json.syncTotals as IDataObject).warnings as string[] | undefined) ?? []);
+			expect(warnings.length).toBeGreaterThan(0);
+			const kept = finished[finished.length - 1].staticData;
+			for (const tier of ['silver', 'bronze']) {
+				const next = await production(tier, kept);
+				expect(next.error).toBeUndefined();
+				for (let i = 0; i < 4; i++) expect(tierOf(sandbox, `u${i}`)).toBe(tier);
+			}
+		}
+	});
+
+	it('a deduplication store that cannot be used is a clear warning, and everything is sent', async () => {
+		const flow = nightly(sandbox);
+		await flow.run({ parameters: skipUsers(), items: contacts(2, () => 'gold') });
+		sandbox.state.requests.length = 0;
+		const processedData = new ProcessedDataStore();
+		processedData.rows.set('harness-workflow|n:node-under-test', { mode: 'entries', data: [] });
+		const result = await flow.run({ parameters: skipUsers(), items: contacts(2, () => 'gold'), processedData });
+		expect(sentUserIds(sandbox)).toHaveLength(2);
+		expect((result.output[0].json.syncTotals as IDataObject).warnings).toEqual([expect.stringContaining("n8n's deduplication store, which checks that this node's memory is current, could not be used")]);
+		expect(result.logs.join('\n')).toContain('incompatible setting');
+	});
+
 	it('Forget What Was Sent Before sends everything and remembers it again; off again, it skips', async () => {
 		const flow = nightly(sandbox);
 		await flow.run({ parameters: skipUsers(), items: contacts(5, () => 'gold') });
@@ -185,7 +282,7 @@ describe('Update User → Skip Unchanged Users, production runs against the sand
 		expect(lines.some((line) => line.includes('2000 of 2000 requests (100%)'))).toBe(true);
 	}, 60_000);
 
-	it('property: over runs with failing requests, no skipped user differs from FanPass, and the end state is the model', async () => {
+	it('property: over runs with failing requests, manual runs, lost or missing memories, no skipped user differs from FanPass, and the end state is the model', async () => {
 		const USERS = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5'];
 		const value = fc.constantFrom('gold', 'silver', 'bronze');
 		const runArb = fc.record({
@@ -193,18 +290,23 @@ describe('Update User → Skip Unchanged Users, production runs against the sand
 			levels: fc.array(fc.constantFrom('1', '2'), { minLength: USERS.length, maxLength: USERS.length }),
 			failure: fc.option(fc.record({ probability: fc.constantFrom(0.3, 0.6), seed: fc.nat(1000), afterApply: fc.boolean() }), { nil: undefined }),
 			batchSize: fc.constantFrom(1, 2, 1000),
+			start: fc.constantFrom<StaticStart | 'manual'>('saved', 'saved', 'none', 'previous', 'manual'),
 		});
 		await fc.assert(
 			fc.asyncProperty(fc.array(runArb, { minLength: 1, maxLength: 5 }), async (runs) => {
 				sandbox.reset();
 				const flow = nightly(sandbox);
 				// The last run has no faults, so afterwards FanPass must hold exactly its values.
-				const all = [...runs, { ...runs[runs.length - 1], failure: undefined }];
+				const all = [...runs, { ...runs[runs.length - 1], failure: undefined, start: 'saved' as const }];
 				for (const run of all) {
 					sandbox.faults.clear();
 					if (run.failure) sandbox.faults.add({ kind: 'status', status: 400, path: 'update_user', ...run.failure });
 					const input = items(...USERS.map((user_id, i) => ({ user_id, props: { loyalty_tier: run.tiers[i], vip_level: run.levels[i] } })));
-					const result = await flow.run({ parameters: skipUsers({ batchSize: run.batchSize }), items: input, continueOnFail: true });
+					const manual = run.start === 'manual';
+					const result = await flow.run(
+						{ parameters: skipUsers({ batchSize: run.batchSize }), items: input, continueOnFail: true, mode: manual ? 'manual' : 'trigger' },
+						run.start === 'manual' ? 'saved' : run.start,
+					);
 					result.output.forEach((item, i) => {
 						const held = sandbox.state.users.get(USERS[i])?.custom;
 						const wanted = { loyalty_tier: run.tiers[i], vip_level: run.levels[i] };

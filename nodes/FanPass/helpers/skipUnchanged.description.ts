@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 const MANUAL_RUNS =
-	'Only production runs (an activated Schedule or Webhook workflow) save what was sent; manual test runs use what was saved but never save, so what they send is not remembered.';
+	'Only production runs (an activated Schedule or Webhook workflow) save what was sent. A manual test run uses what was saved but never saves; if it sends anything, the next production run sends everything. On n8n 2.x in queue mode nothing is skipped (workers are not given the saved memory).';
 
 /** The two options Update User and Create or Update Segment share: skip unchanged, and forget. */
 export function skipUnchangedOptions(what: 'users' | 'segment'): INodeProperties[] {
@@ -22,7 +22,7 @@ export function skipUnchangedOptions(what: 'users' | 'segment'): INodeProperties
 			name: 'forgetSent',
 			type: 'boolean',
 			default: false,
-			hint: 'Turn on for one production run after data was changed in the FanReach Portal or restored, then off again',
+			hint: 'Turn on for one run after data was changed in the FanReach Portal or restored, then off again (a manual run makes the next production run send everything)',
 			description: `Whether to clear what this node remembers, so this run sends every ${users ? 'user' : 'segment'} (and remembers it again)`,
 		},
 	];

@@ -1,13 +1,15 @@
 import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { MARK, witness } from './memoryWitness';
 import type { OperationParameters } from './parameters';
 
 /**
  * What "Skip Unchanged" remembers: per user ID (or segment tag), a hash of the LATEST value FanPass
  * accepted from this node. One value per key, replaced on every acceptance, so A → B → A sends A
  * again on the third run. n8n's deduplication store (checkProcessedAndRecord) remembers sets of
- * values seen, which would skip that third A, so it is not used.
+ * values seen, which would skip that third A, so it does not hold the memory (only a check that the
+ * memory is current: memoryWitness.ts).
  *
  * Where: the node's workflow static data (`getWorkflowStaticData('node')`). Read from n8n 1.123.81
  * and 2.40.7 (packages/cli):
@@ -21,13 +23,14 @@ import type { OperationParameters } from './parameters';
  *   in the job) and save it: it works. 2.40.7 loads it on main, but the execution it enqueues keeps
  *   only a workflow snapshot without static data (toWorkflowSnapshot) and asks the worker to reload
  *   it only for resumed executions: the worker starts from empty static data and saves it, so nothing
- *   is ever skipped there (safe, not useful; test/e2e/suites/skipUnchanged.ts checks both). Data
- *   tables would need a table the user creates and do not exist in 1.x.
+ *   is ever skipped there (safe, not useful; the witness says why in the output). Data tables are
+ *   open to n8n's own Data Table nodes only (DataTableProxyService's allow list) and not in 1.x.
  * - n8n writes the whole static data object back, so two runs of the same workflow that overlap
- *   would overwrite each other's memory; the README says to let runs finish before the next.
+ *   would overwrite each other's memory; the witness catches most of it, the README says to let
+ *   runs finish before the next.
  *
  * Size: JSON `"<user id>":"<11 characters>"`, about the ID's length + 17 bytes per user, stored in
- * the workflow's row. Past MEMORY_LIMIT keys nothing is skipped or remembered (see `open`).
+ * the workflow's row. Past MEMORY_LIMIT keys nothing is skipped or remembered (see `admit`).
  */
 export const MEMORY_LIMIT = 1_000_000;
 
@@ -57,8 +60,12 @@ export interface MemorySettings {
 	limit?: number;
 }
 
+/** Per node, next to the memories of each kind: the generation the witness checks (memoryWitness.ts). */
+const GENERATION_KEY = 'generation';
+
 export class SyncMemory {
 	private changed = false;
+	private sentSomething = false;
 	/** Set when the bound is passed: nothing is skipped and nothing is kept. */
 	overLimit = false;
 	readonly warnings: string[] = [];
@@ -70,36 +77,65 @@ export class SyncMemory {
 		private readonly entries: Map<string, string>,
 		readonly enabled: boolean,
 		private readonly limit: number,
+		private readonly generation: number,
+		private readonly witnessed: boolean,
+		private readonly trusted: boolean,
+		private readonly forget: boolean,
 	) {}
 
 	/**
 	 * Opens this node's memory of one kind. A memory written for another base URL or credential
-	 * counts as empty; Forget starts from empty and is saved by this run.
+	 * counts as empty, and so does one the witness says is not current; Forget starts from empty and
+	 * is saved by this run.
 	 */
-	static open(
+	static async open(
 		context: IExecuteFunctions,
 		kind: MemoryKind,
 		baseUrl: string,
 		settings: MemorySettings,
-	): SyncMemory {
+	): Promise<SyncMemory> {
 		const limit = settings.limit ?? MEMORY_LIMIT;
-		if (!settings.enabled && !settings.forget) return new SyncMemory(undefined, kind, '', new Map(), false, limit);
+		if (!settings.enabled && !settings.forget) {
+			return new SyncMemory(undefined, kind, '', new Map(), false, limit, 0, false, false, false);
+		}
 		const credentialId = context.getNode().credentials?.fanPassApi?.id ?? '';
 		const target = fingerprint(JSON.stringify([baseUrl, credentialId]));
-		const store = context.getWorkflowStaticData('node');
-		const stored = (store[STORE_KEY] as IDataObject | undefined)?.[kind] as StoredMemory | undefined;
+		const store = (context.getWorkflowStaticData('node')[STORE_KEY] as IDataObject | undefined) ?? {};
+		const stored = store[kind] as StoredMemory | undefined;
+		const generation = typeof store[GENERATION_KEY] === 'number' ? (store[GENERATION_KEY] as number) : 0;
+		const workflowId = context.getWorkflow().id ?? '';
+		const saved = workflowId !== '' && workflowId.length <= SAVED_ID_LENGTH;
+		const manual = context.getMode() === 'manual';
+		const noun = kind === 'users' ? 'user' : 'segment';
+		const warnings: string[] = [];
+		let current = true;
+		if (!saved) {
+			if (settings.enabled) {
+				warnings.push(
+					`n8n does not save static data for this workflow (its ID "${workflowId}" is empty or longer than ${SAVED_ID_LENGTH} characters, e.g. set by an import), so nothing sent is remembered; save the workflow as a new one to get an ID n8n keeps it for`,
+				);
+			}
+		} else {
+			const answer = await witness(context, generation, manual ? MARK.manualStart : MARK.productionStart);
+			current = answer === 'new';
+			if (answer === 'seen' && !manual) await witness(context, generation, MARK.startedAfterAnother);
+			if (answer === 'unavailable') {
+				warnings.push(`n8n's deduplication store, which checks that this node's memory is current, could not be used, so every ${noun} is sent`);
+			} else if (!current && settings.enabled && !settings.forget) {
+				warnings.push(
+					store[GENERATION_KEY] === undefined
+						? `n8n started this execution without the memory this node saved after its last run (n8n 2.x does this for every execution a queue-mode worker runs), so every ${noun} is sent`
+						: `What this node remembers may be out of date (a run since it was saved sent data n8n did not save: a manual test run, a run that stopped early, or two runs at once), so every ${noun} is sent and remembered again`,
+				);
+			}
+		}
 		const entries = new Map<string, string>();
-		if (!settings.forget && stored?.format === FORMAT && stored.target === target && stored.entries) {
+		if (current && !settings.forget && stored?.format === FORMAT && stored.target === target && stored.entries) {
 			for (const [key, value] of Object.entries(stored.entries)) entries.set(key, value);
 		}
-		const memory = new SyncMemory(context, kind, target, entries, settings.enabled, limit);
-		const workflowId = context.getWorkflow().id ?? '';
-		if (settings.enabled && (workflowId === '' || workflowId.length > SAVED_ID_LENGTH)) {
-			memory.warnings.push(
-				`n8n does not save static data for this workflow (its ID "${workflowId}" is empty or longer than ${SAVED_ID_LENGTH} characters, e.g. set by an import), so nothing sent is remembered; save the workflow as a new one to get an ID n8n keeps it for`,
-			);
-		}
-		if (settings.forget) memory.changed = stored !== undefined;
+		const memory = new SyncMemory(context, kind, target, entries, settings.enabled, limit, generation, saved, current, settings.forget);
+		memory.warnings.push(...warnings);
+		memory.changed = stored !== undefined && entries.size === 0;
 		return memory;
 	}
 
@@ -140,6 +176,7 @@ export class SyncMemory {
 	 * so a failed key must not keep the value remembered from before.
 	 */
 	sending(key: string): void {
+		this.sentSomething = true;
 		if (this.entries.delete(key)) this.changed = true;
 	}
 
@@ -152,15 +189,37 @@ export class SyncMemory {
 	}
 
 	/**
-	 * Writes the memory back into the static data. The object is replaced rather than edited:
-	 * n8n only notices (and saves) static data changed through its observed top-level objects.
+	 * Writes the memory back into the static data with the next generation, and tells the witness.
+	 * The object is replaced rather than edited: n8n only notices (and saves) static data changed
+	 * through its observed top-level objects. A manual run's static data is never saved by n8n, so
+	 * if it sent anything the witness is told that the saved memory is out of date.
 	 */
-	save(): void {
-		if (!this.context || !this.changed) return;
+	async save(): Promise<void> {
+		if (!this.context) return;
+		if (this.context.getMode() === 'manual') {
+			if (this.witnessed && (this.sentSomething || this.forget)) await witness(this.context, this.generation, MARK.manualSent);
+			return;
+		}
+		let generation = this.generation;
+		if (this.witnessed) {
+			const overlapped = this.trusted && (await witness(this.context, this.generation, MARK.othersSince)) === 'seen';
+			// Above every number recorded so far, also when this run started from a memory older than
+			// the witness (it then sent everything, so its memory is complete and trusted next run).
+			generation = Math.max(this.generation + MARK.saved, Date.now());
+			if ((await witness(this.context, generation, 0)) === 'seen' || overlapped) {
+				// Another run started or saved while this one ran: neither memory is complete.
+				await witness(this.context, generation, MARK.productionStart);
+				this.entries.clear();
+				if (this.trusted) this.warnings.push('Another run of this node ran at the same time, so this run remembers nothing: the next run sends everything');
+			}
+		} else if (!this.changed) {
+			return;
+		}
 		const store = this.context.getWorkflowStaticData('node');
 		const all = { ...((store[STORE_KEY] as IDataObject | undefined) ?? {}) };
 		const memory: StoredMemory = { format: FORMAT, target: this.target, entries: Object.fromEntries(this.entries) };
 		all[this.kind] = memory as unknown as IDataObject;
+		all[GENERATION_KEY] = generation;
 		store[STORE_KEY] = all;
 		this.changed = false;
 	}
@@ -172,7 +231,7 @@ export function openMemory(
 	params: OperationParameters,
 	kind: MemoryKind,
 	baseUrl: string,
-): SyncMemory {
+): Promise<SyncMemory> {
 	return SyncMemory.open(context, kind, baseUrl, {
 		enabled: params.option('options', 'skipUnchanged', 0) === true,
 		forget: params.option('options', 'forgetSent', 0) === true,

@@ -306,7 +306,7 @@ export async function execute(
 	const simplify = isSimplified(this, () => params.get('simplify', 0));
 	const output: INodeExecutionData[] = [];
 	const groups = groupByTag(this, params, items, output);
-	const memory = openMemory(this, params, 'segments', baseUrl);
+	const memory = await openMemory(this, params, 'segments', baseUrl);
 	memory.admit(groups.map((group) => group.tag));
 	const progress = progressLog(this, 'Create or Update Segment', groups.length);
 	const results: IDataObject[] = [];
@@ -324,7 +324,7 @@ export async function execute(
 			}
 		}
 	} finally {
-		memory.save();
+		await memory.save();
 	}
 	if (memory.enabled && output.length > 0) output[0].json.syncTotals = segmentSyncTotals(this, memory, results);
 	return output;

@@ -330,7 +330,7 @@ export async function execute(
 		return value >= 1 ? value : Number(params.defaultOf(`options.${name}`));
 	};
 	const { finalOf, replaced } = mergeByUser(updates);
-	const memory = openMemory(this, params, 'users', baseUrl);
+	const memory = await openMemory(this, params, 'users', baseUrl);
 	const { toSend, skipped } = leaveOutUnchanged(memory, finalOf);
 	const { batches, batchOf } = planBatches(toSend, whole('batchSize'));
 	const progress = progressLog(this, 'Update User', batches.length);
@@ -354,7 +354,7 @@ export async function execute(
 	try {
 		await runWithConcurrency(tasks, whole('concurrency'));
 	} finally {
-		memory.save();
+		await memory.save();
 	}
 
 	for (const update of updates) {
