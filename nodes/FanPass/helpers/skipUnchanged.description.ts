@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 const MANUAL_RUNS =
-	'Only production runs (an activated Schedule or Webhook workflow) save what was sent. A manual test run uses what was saved but never saves; if it sends anything, the next production run sends everything. On n8n 2.x in queue mode nothing is skipped (workers are not given the saved memory).';
+	'Only production runs (an activated Schedule or Webhook workflow) save what was sent. A manual test run uses what was saved but never saves; if it sends anything, the next production run sends everything. On n8n 2.x in queue mode, put this node in a sub-workflow (Execute Workflow node): workers load the saved memory of a sub-workflow, not of a triggered workflow.';
 
 /** The two options Update User and Create or Update Segment share: skip unchanged, and forget. */
 export function skipUnchangedOptions(what: 'users' | 'segment'): INodeProperties[] {

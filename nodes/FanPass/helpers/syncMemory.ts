@@ -23,8 +23,11 @@ import type { OperationParameters } from './parameters';
  *   in the job) and save it: it works. 2.40.7 loads it on main, but the execution it enqueues keeps
  *   only a workflow snapshot without static data (toWorkflowSnapshot) and asks the worker to reload
  *   it only for resumed executions: the worker starts from empty static data and saves it, so nothing
- *   is ever skipped there (safe, not useful; the witness says why in the output). Data tables are
- *   open to n8n's own Data Table nodes only (DataTableProxyService's allow list) and not in 1.x.
+ *   is ever skipped there (safe, not useful; the witness says why in the output). A sub-workflow's
+ *   execution (Execute Workflow node) is different: the worker loads that workflow from the database,
+ *   static data included, and saves it, so the node works there (test/e2e/suites/skipUnchanged.ts).
+ *   Data tables are open to n8n's own Data Table nodes only (DataTableProxyService's allow list) and
+ *   not in 1.x.
  * - n8n writes the whole static data object back, so two runs of the same workflow that overlap
  *   would overwrite each other's memory; the witness catches most of it, the README says to let
  *   runs finish before the next.
@@ -124,7 +127,7 @@ export class SyncMemory {
 			} else if (!current && settings.enabled && !settings.forget) {
 				warnings.push(
 					store[GENERATION_KEY] === undefined
-						? `n8n started this execution without the memory this node saved after its last run (n8n 2.x does this for every execution a queue-mode worker runs), so every ${noun} is sent`
+						? `n8n started this execution without the memory this node saved after its last run (n8n 2.x does this for every execution a queue-mode worker runs), so every ${noun} is sent. To skip unchanged data there, put this node in a sub-workflow called by an Execute Workflow node: n8n loads a sub-workflow's static data on the worker`
 						: `What this node remembers may be out of date (a run since it was saved sent data n8n did not save: a manual test run, a run that stopped early, or two runs at once), so every ${noun} is sent and remembered again`,
 				);
 			}
