@@ -5,7 +5,7 @@
  * per-item work outside n8n (issue 13).
  *
  *   npm run bench                          full size (about 15 minutes on 2 cores)
- *   npm run bench -- --quick               the same cases at 1/100 size (about 2 minutes)
+ *   npm run bench -- --quick               the same cases at 1/100 size (about 3 minutes)
  *   npm run bench -- --cases=1,3,5a        only these cases (6: nightly sync with Skip Unchanged Users;
  *                                          8: queue mode, executions across main + 2 workers)
  *   npm run bench -- --repeat=3            every case 3 times: median and min-max per metric
@@ -14,7 +14,7 @@
  *   npm run bench -- --n8n=1.123.81        in another installed n8n (.cache/n8n/<version>)
  *
  * Options: --quick, --cases=<ids>, --sides=<sides> (fanpass, fanpass-skip, fanpass-legacy-expr, fanpass-c1,
- * fanpass-c8, fanpass-queue, fanpass-regular, http-json, http-csv, http-grouped), --repeat=<N>, --cpu-prof (NODE_OPTIONS=--cpu-prof for the FanPass sides' n8n; the
+ * fanpass-c8, fanpass-queue, fanpass-regular, http-json, http-csv, http-grouped), --repeat=<N>, --cpu-prof (NODE_OPTIONS=--cpu-prof for the FanPass sides' n8n, not case 8's; the
  * .cpuprofile files stay in .cache/bench/profiles/ for Chrome DevTools; times under a profiler are not
  * comparable), --no-floor, --n8n=<version>, --timeout=<seconds per run> (default 600, quick 120),
  * --skip-build (use dist/ as it is), --keep (keep the scratch N8N_USER_FOLDER and the runs' stdout),
