@@ -1,20 +1,40 @@
 /** The benchmark cases (issues 5 and 13), at full size or at 1/100 (--quick), and how each one's result is judged. */
-import { expectedSegmentIds, expectedUsers, SEGMENT, type Input } from './inputs';
+import { expectedSegmentIds, expectedUsers, SEGMENT, type Input, type UsersInput } from './inputs';
 import { membersDigest } from '../../sandbox/summary';
+import type { CredentialImport, WorkflowJson } from '../n8n-runtime/n8nCli';
+import type { N8nInstall } from '../n8n-runtime/n8nInstall';
 import type { SandboxProcess } from '../n8n-runtime/sandboxProcess';
 import { N8N_LATEST } from '../n8n-runtime/n8nVersions';
-import type { MeasuredRun } from './measure';
+import type { MeasuredRun, RunData } from './measure';
+import { executionBodies, runExecutions } from './queueCase';
+import type { ExecutionsStats } from './report';
 import type { Side } from './workflows';
 
 /** What a case's own runner gets: the default is one `n8n execute` of the side's workflow (measure.ts). */
 export interface SideRunContext {
+	side: Side;
 	workflowId: string;
+	/** the side's workflow, as imported into the bench's user folder */
+	workflow: WorkflowJson;
 	stdoutFile: string;
 	timeoutMs: number;
 	env: NodeJS.ProcessEnv;
 	sandbox: SandboxProcess;
+	install: N8nInstall;
+	/** the packed package, for user folders of the case's own (e.g. queue mode's main and workers) */
+	tarball: string;
+	/** the bench's user folder: the package installed, the credentials and every side's workflow imported */
+	userFolder: string;
+	/** the credentials imported there (the workflows refer to them by id) */
+	credentials: CredentialImport[];
 	/** the default runner, for a case that only adds steps around it */
 	defaultRun(): Promise<MeasuredRun>;
+}
+
+/** A case's own run: the run data read by the runner itself (else from the `n8n execute` output), and case 8's executions. */
+export interface CaseRun extends MeasuredRun {
+	data?: RunData;
+	executions?: ExecutionsStats;
 }
 
 export interface BenchCase {
@@ -36,7 +56,12 @@ export interface BenchCase {
 	 * for them). prepare runs after the sandbox reset and the fault rules, before each side's run.
 	 */
 	prepare?: (sandbox: SandboxProcess, side: Side) => Promise<void>;
-	run?: (context: SideRunContext) => Promise<MeasuredRun>;
+	run?: (context: SideRunContext) => Promise<CaseRun>;
+	/**
+	 * The input arrives as this many production webhook calls at once, each with a slice of the users
+	 * (Webhook → Split Out → the side, instead of Manual Trigger → Code); run then starts the n8n they run on.
+	 */
+	executions?: number;
 }
 
 /** 429 with Retry-After: 1 on 10% of the API requests, the same requests (by order) on every run. */
@@ -69,9 +94,17 @@ export function itemCount(input: Input): number {
 	return input.kind === 'contacts' ? Math.ceil(input.count / input.perItem) : input.count;
 }
 
+/** Case 8's size: 20 executions of 500 users each (10,000 requests), --quick 4 of 25. */
+export function queueCaseSize(scale: number): { executions: number; usersEach: number; input: UsersInput } {
+	const executions = Math.max(4, Math.round(20 * scale));
+	const usersEach = Math.max(1, Math.round((10_000 * scale) / executions));
+	return { executions, usersEach, input: { kind: 'users', count: executions * usersEach, sets: executions * usersEach } };
+}
+
 function allCases(scale: number): BenchCase[] {
 	const n = (count: number) => Math.max(1, Math.round(count * scale));
 	const distinct = n(10_000);
+	const queue = queueCaseSize(scale);
 	return [
 		{ id: '1', title: `${n(100_000).toLocaleString('en-US')}-contact CRM export into one segment`, input: { kind: 'contacts', count: n(100_000), perItem: 1 }, sides: ['fanpass', 'http-json', 'fanpass-legacy-expr'], faults: [], minRequests: 1 },
 		{
@@ -109,6 +142,17 @@ function allCases(scale: number): BenchCase[] {
 			sides: ['fanpass', 'fanpass-c1', 'fanpass-c8', 'http-grouped'],
 			faults: [LATENCY_FAULT],
 			floor: false,
+		},
+		{
+			id: '8',
+			title: `queue mode: ${queue.executions} executions at once across main + 2 workers, ${queue.usersEach.toLocaleString('en-US')} users each (own property sets)`,
+			input: queue.input,
+			// the same executions in regular mode (one main) for comparison; both FanPass node only
+			sides: ['fanpass-queue', 'fanpass-regular'],
+			faults: [],
+			floor: false,
+			executions: queue.executions,
+			run: (context) => runExecutions(context, executionBodies(queue.input, queue.executions)),
 		},
 	];
 }

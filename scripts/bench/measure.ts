@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import type { N8nInstall } from '../n8n-runtime/n8nInstall';
 import { n8nEnv } from '../n8n-runtime/n8nEnv';
 import { freePort, killGroup, spawnDetached } from '../n8n-runtime/processes';
+import { groupMembers, memoryKb } from '../n8n-runtime/processMemory';
 
 export interface MeasuredRun {
 	/** the n8n process */
@@ -26,33 +27,6 @@ export interface MeasuredRun {
 }
 
 const SAMPLE_MS = 50;
-
-/** VmHWM and VmRSS in kB, or 0 when the process is gone. */
-function memoryKb(pid: number): { peak: number; rss: number } {
-	try {
-		const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-		return { peak: Number(/^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0), rss: Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0) };
-	} catch {
-		return { peak: 0, rss: 0 };
-	}
-}
-
-/** The pids in a process group (detached children lead their own group). */
-function groupMembers(pgid: number): number[] {
-	const pids: number[] = [];
-	for (const entry of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		try {
-			const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-			// fields after the ")" that closes the command name: state ppid pgrp ...
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			if (Number(fields[2]) === pgid) pids.push(Number(entry));
-		} catch {
-			/* exited meanwhile */
-		}
-	}
-	return pids;
-}
 
 export async function measuredExecute(install: N8nInstall, userFolder: string, workflowId: string, stdoutFile: string, timeoutMs: number, extraEnv: NodeJS.ProcessEnv): Promise<MeasuredRun> {
 	const env = n8nEnv(install, userFolder, await freePort(), extraEnv);

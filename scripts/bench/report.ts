@@ -8,6 +8,27 @@ import type { FloorResult } from './floor';
 import { cell, spread } from './stats';
 import { isFanPass, SIDE_LABELS, type Side } from './workflows';
 
+/** A side run as many production executions at once (case 8), as n8n recorded them. */
+export interface ExecutionsStats {
+	mode: 'queue' | 'regular';
+	/** webhook calls sent at once, one execution each */
+	asked: number;
+	/** the webhook calls' answers: HTTP status (or "timeout", "error") → count */
+	answers: Record<string, number>;
+	/** the new executions in n8n's executions table, by status */
+	statuses: Record<string, number>;
+	/** executions per process that ran them: the worker that logged "Worker started execution <id>", or main in regular mode */
+	perProcess: Record<string, number>;
+	/** queue mode: each worker's --concurrency */
+	workerConcurrency?: number[];
+	/** each execution's startedAt → stoppedAt */
+	durationsMs: number[];
+	/** peak memory per n8n process group (main, worker1, …): the group's summed RSS, VmHWM of n8n and of its task runner */
+	memory: Record<string, { totalMb: number; n8nMb: number; runnerMb: number }>;
+	/** starting what the side runs on (the stack, or main), before the first call: not in the wall time */
+	startupMs: number;
+}
+
 export interface SideResult {
 	caseId: string;
 	caseTitle: string;
@@ -49,6 +70,8 @@ export interface SideResult {
 	floorError?: string;
 	/** --cpu-prof: the profile's summary */
 	profile?: string;
+	/** case 8: the executions (wallMs is then the first webhook call to the last answer) */
+	executions?: ExecutionsStats;
 }
 
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -98,11 +121,14 @@ function casesOf(results: SideResult[]): Array<{ id: string; title: string }> {
 	return [...seen].map(([id, title]) => ({ id, title }));
 }
 
+/** The FanPass sides whose final state decides the exit code (the others vary one option of the node). */
+const JUDGED_SIDES = new Set<Side>(['fanpass', 'fanpass-skip', 'fanpass-queue', 'fanpass-regular']);
+
 /** The targets the exit code follows: the fewest requests and a correct final state, in every run. */
 function correctnessTargets(results: SideResult[]): Target[] {
 	const list: Target[] = [];
 	for (const { id } of casesOf(results)) {
-		const runs = results.filter((r) => r.caseId === id && (r.side === 'fanpass' || r.side === 'fanpass-skip'));
+		const runs = results.filter((r) => r.caseId === id && JUDGED_SIDES.has(r.side));
 		if (runs.length === 0) continue;
 		const min = runs[0].minRequests;
 		if (min !== undefined) {
@@ -143,7 +169,60 @@ function sidesTable(results: SideResult[]): void {
 			}
 			const state = runs.every((r) => r.correct) ? 'yes' : `**no**: ${agreed(runs.filter((r) => !r.correct).map((r) => r.stateDetail))}`;
 			console.log(
-				`| ${benchCase.id}. ${benchCase.title} | ${SIDE_LABELS[side]} | ${agreed(runs.map(outcomeOf))} | ${requestsCell(runs)} | ${cell(runs.map((r) => r.wallMs), seconds)} | ${cell(runs.map((r) => r.executionMs), seconds)} | ${cell(runs.map((r) => r.workMs), seconds)} | ${cell(runs.map((r) => r.sandboxBusyMs), seconds)} | ${cell(runs.map((r) => r.n8nPeakMb), int)} / ${cell(runs.map((r) => r.runnerPeakMb), int)} MB | ${state} | ${vs} |`,
+				`| ${benchCase.id}. ${benchCase.title} | ${SIDE_LABELS[side]} | ${agreed(runs.map(outcomeOf))} | ${requestsCell(runs)} | ${cell(runs.map((r) => r.wallMs), seconds)} | ${cell(runs.map((r) => r.executionMs), seconds)} | ${cell(runs.map((r) => r.workMs), seconds)} | ${cell(runs.map((r) => r.sandboxBusyMs), seconds)} | ${cell(runs.map((r) => r.n8nPeakMb), int)} / ${runs.every((r) => r.runnerPeakMb === 0) ? '–' : cell(runs.map((r) => r.runnerPeakMb), int)} MB | ${state} | ${vs} |`,
+			);
+		}
+	}
+}
+
+const median = (values: number[]) => spread(values)?.median;
+
+/** "worker1 10, worker2 10" */
+const perProcessText = (perProcess: Record<string, number>) =>
+	Object.entries(perProcess)
+		.sort(([a], [b]) => a.localeCompare(b))
+		.map(([name, n]) => `${name} ${n}`)
+		.join(', ') || 'none';
+
+/** One line for the run's progress output. */
+export function executionsLine(e: ExecutionsStats): string {
+	const ok = e.statuses.success ?? 0;
+	const answers = Object.entries(e.answers).map(([status, n]) => `${n}× ${status}`).join(', ');
+	const durations = e.durationsMs.length ? `; each ${seconds(median(e.durationsMs) as number)} median, ${seconds(Math.max(...e.durationsMs))} max` : '';
+	return `${e.mode} mode: ${ok}/${e.asked} executions success (answers ${answers}), ran on ${perProcessText(e.perProcess)}${durations}; ${e.mode === 'queue' ? 'stack' : 'main'} started in ${seconds(e.startupMs)}`;
+}
+
+/** Case 8: the executions of every side, and queue mode against regular mode. */
+function executionsTable(results: SideResult[]): void {
+	const withExecutions = results.filter((r) => r.executions);
+	if (withExecutions.length === 0) return;
+	console.log(
+		"\nProduction executions at once (case 8): webhook calls sent together, each answered when its execution has finished. Wall: the first call sent to the last answer. Execution: n8n's startedAt → stoppedAt of each (median / max). FanPass node: its executionTime summed over the executions. Ran on: executions per process (a worker's log; main in regular mode). Peak RSS: per process group (n8n + task runner), the fullest sample. Start-up (not in the wall time): the queue-mode stack (Redis, PostgreSQL, main, 2 workers) or the one main.\n",
+	);
+	console.log('| Case | Side | Executions ok | Requests | Wall | Execution median / max | FanPass node, summed | Ran on | Peak in flight | Peak RSS per process | Start-up | State correct | Wall ÷ regular mode |');
+	console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: | --- | ---: |');
+	for (const benchCase of casesOf(withExecutions)) {
+		const caseRuns = withExecutions.filter((r) => r.caseId === benchCase.id);
+		for (const side of [...new Set(caseRuns.map((r) => r.side))]) {
+			const runs = caseRuns.filter((r) => r.side === side);
+			const stats = runs.map((r) => r.executions as ExecutionsStats);
+			const ok = agreed(stats.map((e) => `${e.statuses.success ?? 0} / ${e.asked}`));
+			const durations = `${cell(stats.map((e) => median(e.durationsMs)), seconds)} / ${cell(stats.map((e) => (e.durationsMs.length ? Math.max(...e.durationsMs) : undefined)), seconds)}`;
+			const ranOn = agreed(stats.map((e) => perProcessText(e.perProcess) + (e.workerConcurrency ? ` (concurrency ${e.workerConcurrency.join(' + ')})` : '')));
+			const memory = agreed(stats.map((e) => Object.entries(e.memory).map(([name, m]) => `${name} ${int(m.totalMb)}`).join(', ') + ' MB'));
+			const vsRegular =
+				side === 'fanpass-regular'
+					? ''
+					: cell(
+							runs.map((r) => {
+								const regular = caseRuns.find((b) => b.side === 'fanpass-regular' && b.round === r.round);
+								return regular?.finished && r.finished && regular.wallMs > 0 ? r.wallMs / regular.wallMs : undefined;
+							}),
+							times,
+						);
+			const state = runs.every((r) => r.correct) ? 'yes' : `**no**: ${agreed(runs.filter((r) => !r.correct).map((r) => r.stateDetail))}`;
+			console.log(
+				`| ${benchCase.id} | ${SIDE_LABELS[side]} | ${ok} | ${requestsCell(runs)} | ${cell(runs.map((r) => r.wallMs), seconds)} | ${durations} | ${cell(runs.map((r) => r.workMs), seconds)} | ${ranOn} | ${cell(runs.map((r) => r.peakInFlight), int)} | ${memory} | ${cell(stats.map((e) => e.startupMs), seconds)} | ${state} | ${vsRegular} |`,
 			);
 		}
 	}
@@ -193,6 +272,7 @@ export function printReport(results: SideResult[], meta: { mode: string; totalMs
 	const repeat = meta.repeat ?? 1;
 	console.log(`\n================ results (${meta.mode}, n8n ${meta.n8nVersion}${repeat > 1 ? `, ${repeat} runs: median (min-max)` : ''}) ================\n`);
 	sidesTable(results);
+	executionsTable(results);
 	const metrics = caseMetrics(results);
 	floorTable(results, metrics);
 	speedTargetsTable(metrics);

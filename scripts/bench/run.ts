@@ -5,15 +5,16 @@
  * per-item work outside n8n (issue 13).
  *
  *   npm run bench                          full size (about 15 minutes on 2 cores)
- *   npm run bench -- --quick               the same cases at 1/100 size (about 2 minutes)
- *   npm run bench -- --cases=1,3,5a        only these cases (6: nightly sync with Skip Unchanged Users)
+ *   npm run bench -- --quick               the same cases at 1/100 size (about 3 minutes)
+ *   npm run bench -- --cases=1,3,5a        only these cases (6: nightly sync with Skip Unchanged Users;
+ *                                          8: queue mode, executions across main + 2 workers)
  *   npm run bench -- --repeat=3            every case 3 times: median and min-max per metric
  *   npm run bench -- --cases=1 --sides=fanpass --cpu-prof
  *                                          profile the FanPass node: top self-time functions, ours vs n8n's
  *   npm run bench -- --n8n=1.123.81        in another installed n8n (.cache/n8n/<version>)
  *
- * Options: --quick, --cases=<ids>, --sides=<sides> (fanpass, fanpass-legacy-expr, http-json, http-csv,
- * http-grouped), --repeat=<N>, --cpu-prof (NODE_OPTIONS=--cpu-prof for the FanPass sides' n8n; the
+ * Options: --quick, --cases=<ids>, --sides=<sides> (fanpass, fanpass-skip, fanpass-legacy-expr, fanpass-c1,
+ * fanpass-c8, fanpass-queue, fanpass-regular, http-json, http-csv, http-grouped), --repeat=<N>, --cpu-prof (NODE_OPTIONS=--cpu-prof for the FanPass sides' n8n, not case 8's; the
  * .cpuprofile files stay in .cache/bench/profiles/ for Chrome DevTools; times under a profiler are not
  * comparable), --no-floor, --n8n=<version>, --timeout=<seconds per run> (default 600, quick 120),
  * --skip-build (use dist/ as it is), --keep (keep the scratch N8N_USER_FOLDER and the runs' stdout),
@@ -22,7 +23,9 @@
  * the quick cases and one run of the slow case 5b).
  *
  * Every run is one fresh `n8n execute --id --rawOutput` process on the same user folder, after a sandbox
- * reset; cases and sides run one after the other, and with --repeat the whole list runs N times. The floor
+ * reset; cases and sides run one after the other, and with --repeat the whole list runs N times. Case 8 is
+ * production executions instead (queueCase.ts): N webhook calls at once to a queue-mode stack started for
+ * the run (Redis, PostgreSQL, main + 2 workers), and the same calls to one `n8n start` in regular mode. The floor
  * of a case runs right after its FanPass side, in a separate process on n8n's Node.js (floor.ts).
  * Results: tables on stdout and .cache/bench/results.json. Exit code 0 when the FanPass node met the
  * correctness targets in every run (the fewest requests in cases 1-3, a correct final state in every
@@ -30,18 +33,18 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { N8nCli, type WorkflowJson } from '../n8n-runtime/n8nCli';
+import { N8nCli, type CredentialImport, type WorkflowJson } from '../n8n-runtime/n8nCli';
 import { ensureN8n, n8nPaths, type N8nInstall } from '../n8n-runtime/n8nInstall';
 import { buildAndPack, installTarball, scratchUserFolder } from '../n8n-runtime/packageTarball';
 import { installExitHandlers, ROOT, run as runCommand, secs, stopAll } from '../n8n-runtime/processes';
 import { SANDBOX_TOKEN, startSandboxProcess, type SandboxProcess } from '../n8n-runtime/sandboxProcess';
 import { parseArgs, type BenchArgs } from './args';
-import { benchCases, FULL_FILE_MODE_THRESHOLD, itemCount, judgeState, type BenchCase, type SandboxSummary } from './cases';
+import { benchCases, FULL_FILE_MODE_THRESHOLD, itemCount, judgeState, type BenchCase, type CaseRun, type SandboxSummary } from './cases';
 import type { FloorResult, FloorSpec } from './floor';
 import type { RecordedRequest } from './floorWork';
 import { measuredExecute, readRunData, transientRssKb } from './measure';
 import { formatProfileSummary, summariseProfile, type CpuProfile } from './profile';
-import { printReport, type SideResult } from './report';
+import { executionsLine, printReport, type SideResult } from './report';
 import { buildWorkflow, CREDENTIALS, isFanPass, SIDE_ENV, type BenchWorkflow, type Side } from './workflows';
 
 const QUICK_SCALE = 0.01;
@@ -135,13 +138,14 @@ async function main(): Promise<void> {
 	console.log(`  package installed in ${userFolder}; sandbox on ${sandbox.url}`);
 
 	const cli = new N8nCli(install, userFolder, { secrets: [SANDBOX_TOKEN] });
-	const credentials = await cli.importCredentials([
+	const benchCredentials: CredentialImport[] = [
 		{ ...CREDENTIALS.fanPass, type: 'fanPassApi', data: { apiToken: SANDBOX_TOKEN, baseUrl: sandbox.url } },
 		{ ...CREDENTIALS.headerAuth, type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${SANDBOX_TOKEN}` } },
-	]);
+	];
+	const credentials = await cli.importCredentials(benchCredentials);
 	if (credentials.code !== 0) throw new Error(`n8n import:credentials failed: ${cli.redact(credentials.stderr || credentials.stdout).slice(-2000)}`);
 	const workflows = new Map<string, BenchWorkflow>();
-	for (const c of cases) for (const side of c.sides) workflows.set(`${c.id}/${side}`, buildWorkflow(c.id, side, c.input, sandbox.url, fileModeThreshold));
+	for (const c of cases) for (const side of c.sides) workflows.set(`${c.id}/${side}`, buildWorkflow(c.id, side, c.input, sandbox.url, fileModeThreshold, { webhook: c.executions !== undefined }));
 	const imported = await cli.importWorkflows([...workflows.values()].map((w): WorkflowJson => w.workflow));
 	if (imported.code !== 0) throw new Error(`n8n import:workflow failed: ${imported.stderr || imported.stdout}`);
 
@@ -159,6 +163,7 @@ async function main(): Promise<void> {
 				console.log(
 					`  ${side.padEnd(13)} ${result.finished ? 'finished' : result.timedOut ? 'DID NOT FINISH' : 'FAILED'} in ${secs(result.wallMs)}; nodes ${secs(result.workMs ?? 0)}; ${result.requests.total} requests (peak in flight ${result.peakInFlight} requests, ${result.peakOpenConnections ?? '?'} connections); state ${result.correct ? 'correct' : 'WRONG'} (${result.stateDetail})${result.error ? `; error: ${result.error}` : ''}`,
 				);
+				if (result.executions) console.log(`  ${''.padEnd(13)} ${executionsLine(result.executions)}`);
 				if (result.floor) {
 					const f = result.floor;
 					console.log(`  ${'floor'.padEnd(13)} work ${f.workMs.toFixed(1)} ms + requests ${f.sends.map((send) => `${send.ms.toFixed(1)} ms at ${send.concurrency} (sandbox busy ${send.sandboxBusyMs} ms, peak ${send.peakInFlight} / ${send.peakOpenConnections})`).join(', ')}; bodies ${f.identical ? 'identical' : `DIFFER: ${f.detail}`}`);
@@ -175,12 +180,15 @@ async function main(): Promise<void> {
 		await benchCase.prepare?.(sandbox, side);
 		const stdoutFile = path.join(outDir, `run-${benchCase.id}-${side}.out`);
 		const profileDir = path.join(outDir, 'profiles', `${benchCase.id}-${side}-${args.quick ? 'quick' : 'full'}-run${round}`);
-		const profiling = args.cpuProf && isFanPass(side);
+		// not case 8: its n8n processes are a main and workers, started by the case itself
+		const profiling = args.cpuProf && isFanPass(side) && benchCase.executions === undefined;
 		if (profiling) fs.rmSync(profileDir, { recursive: true, force: true });
 		const sideEnv = { ...env, ...SIDE_ENV[side], ...(profiling ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim() } : {}) };
 		const defaultRun = () => measuredExecute(install, userFolder, bench.workflow.id, stdoutFile, args.timeoutMs, sideEnv);
-		const run = benchCase.run ? await benchCase.run({ workflowId: bench.workflow.id, stdoutFile, timeoutMs: args.timeoutMs, env: sideEnv, sandbox, defaultRun }) : await defaultRun();
-		const data = run.timedOut ? undefined : readRunData(stdoutFile, bench.lastNode);
+		const run: CaseRun = benchCase.run
+			? await benchCase.run({ side, workflowId: bench.workflow.id, workflow: bench.workflow, stdoutFile, timeoutMs: args.timeoutMs, env: sideEnv, sandbox, install, tarball: tarball.file, userFolder, credentials: benchCredentials, defaultRun })
+			: await defaultRun();
+		const data = run.timedOut ? undefined : (run.data ?? readRunData(stdoutFile, bench.lastNode));
 		if (!args.keep) fs.rmSync(stdoutFile, { force: true });
 		const summary = await sandbox.summary<SandboxSummary>({ users: benchCase.input.kind === 'users' });
 		const verdict = judgeState(benchCase.input, summary);
@@ -237,6 +245,7 @@ async function main(): Promise<void> {
 			minRequests: side === 'fanpass' ? benchCase.minRequests : undefined,
 			floor,
 			floorError,
+			executions: run.executions,
 			profile: profiling ? summariseProfiles(profileDir, run.pid, `case ${benchCase.id} ${side}${args.repeat > 1 ? ` run ${round}` : ''}`) : undefined,
 		};
 	}

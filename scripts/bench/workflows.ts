@@ -1,5 +1,6 @@
 /**
- * The benchmark's workflows: Manual Trigger → "Generate input" (Code) → the side under test.
+ * The benchmark's workflows: Manual Trigger → "Generate input" (Code) → the side under test; for a case run
+ * as production executions (case 8), Webhook → "Split Out" (the body's users, one item each) → the side.
  *
  * - fanpass:  one FanPass node (version 2, what the nodes panel adds today) with its defaults (only the File Mode Threshold scales with --quick).
  * - baseline: what a user builds without the package: a Code node that aggregates (all IDs into one
@@ -14,7 +15,7 @@ import { generatorCode, idAccess, SEGMENT, type ContactsInput, type Input } from
  * (N8N_EXPRESSION_ENGINE=legacy), to show what per-item expressions cost; the others are baselines built
  * from the HTTP Request node.
  */
-export type Side = 'fanpass' | 'fanpass-skip' | 'fanpass-legacy-expr' | 'fanpass-c1' | 'fanpass-c8' | 'http-json' | 'http-csv' | 'http-grouped';
+export type Side = 'fanpass' | 'fanpass-skip' | 'fanpass-legacy-expr' | 'fanpass-c1' | 'fanpass-c8' | 'fanpass-queue' | 'fanpass-regular' | 'http-json' | 'http-csv' | 'http-grouped';
 
 export const isFanPass = (side: Side): boolean => side.startsWith('fanpass');
 
@@ -27,6 +28,8 @@ export const SIDE_LABELS: Record<Side, string> = {
 	'fanpass-legacy-expr': 'FanPass node, legacy expression engine',
 	'fanpass-c1': 'FanPass node, Concurrent Requests 1',
 	'fanpass-c8': 'FanPass node, Concurrent Requests 8',
+	'fanpass-queue': 'FanPass node, queue mode (main + 2 workers)',
+	'fanpass-regular': 'FanPass node, regular mode (one main)',
 	'http-json': 'HTTP Request, one JSON body',
 	'http-csv': 'HTTP Request, one CSV file',
 	'http-grouped': 'HTTP Request, grouped by property set',
@@ -125,10 +128,26 @@ export interface BenchWorkflow {
 	lastNode: string;
 }
 
-export function buildWorkflow(caseId: string, side: Side, input: Input, sandboxUrl: string, fileModeThreshold: number): BenchWorkflow {
+/** The production webhook of a case's side (POST /webhook/<path>). */
+export const webhookPath = (caseId: string, side: Side): string => `bench-${caseId}-${side}`;
+
+/**
+ * The Webhook answers when the last node has finished (n8n's "When Last Node Finishes", no data in the
+ * answer), so that a caller's wait is the execution's, in queue mode too; Split Out makes the body's users
+ * one item each (a regular node: no Code node, whose task runner would start on demand in every worker).
+ */
+function webhookTrigger(caseId: string, side: Side): WorkflowNode[] {
+	const hookPath = webhookPath(caseId, side);
+	return [
+		node('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: hookPath, responseMode: 'lastNode', responseData: 'noData', options: {} }, { webhookId: `${hookPath}-webhook-id` }),
+		node('Split Out', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.users', include: 'noOtherFields', options: {} }),
+	];
+}
+
+/** options.webhook: the input arrives as production webhook calls, each with a slice of the users (case 8). */
+export function buildWorkflow(caseId: string, side: Side, input: Input, sandboxUrl: string, fileModeThreshold: number, options: { webhook?: boolean } = {}): BenchWorkflow {
 	nodeCounter = 0;
-	const trigger = node('Start', 'n8n-nodes-base.manualTrigger', 1, {});
-	const generate = code('Generate input', generatorCode(input));
+	const start = options.webhook ? webhookTrigger(caseId, side) : [node('Start', 'n8n-nodes-base.manualTrigger', 1, {}), code('Generate input', generatorCode(input))];
 	// n8n 1.x saves static data (Skip Unchanged's memory) only for workflow IDs of at most 16 characters
 	const id = `b${caseId}${side}`.replace(/\W/g, '').slice(0, 16);
 	const name = `bench case ${caseId}: ${side}`;
@@ -156,5 +175,5 @@ export function buildWorkflow(caseId: string, side: Side, input: Input, sandboxU
 		};
 		work = [code('Build one CSV file', buildCsv(input as ContactsInput)), httpRequest('HTTP Request', `${sandboxUrl}/api/v1/segments`, multipart, false)];
 	}
-	return { workflow: chain(id, name, [trigger, generate, ...work]), workNodes: work.map((n) => n.name), lastNode: work[work.length - 1].name };
+	return { workflow: chain(id, name, [...start, ...work]), workNodes: work.map((n) => n.name), lastNode: work[work.length - 1].name };
 }

@@ -1,5 +1,6 @@
 /**
- * Executions through main's REST API: manual runs, activation, waiting for and reading executions.
+ * Executions through main's REST API: manual runs, activation, production webhook calls, waiting for and
+ * reading executions.
  * n8n 2.x publishes a version (POST …/activate) and runs from a named trigger; 1.x PATCHes `active` and
  * takes the whole workflow in the run request.
  */
@@ -45,6 +46,41 @@ export async function deactivate(main: N8nServer, workflowId: string): Promise<v
 		const workflow = unwrap<{ versionId: string }>(await main.rest('GET', `/rest/workflows/${workflowId}`));
 		await main.rest('PATCH', `/rest/workflows/${workflowId}`, { active: false, versionId: workflow.versionId });
 	} else await main.rest('POST', `/rest/workflows/${workflowId}/deactivate`, {});
+}
+
+/**
+ * POST JSON (or a FormData) to a production webhook on main. Right after activation main may still answer
+ * 404 (the webhook is not registered yet, nothing ran): such a call is sent again, for up to retryMs.
+ */
+export async function postWebhook(main: N8nServer, hookPath: string, body: unknown, options: { retryMs?: number; signal?: AbortSignal } = {}): Promise<Response> {
+	const form = body instanceof FormData;
+	const deadline = Date.now() + (options.retryMs ?? 15_000);
+	for (;;) {
+		const response = await fetch(`${main.url}/webhook/${hookPath}`, {
+			method: 'POST',
+			headers: form ? undefined : { 'content-type': 'application/json' },
+			body: form ? body : JSON.stringify(body),
+			signal: options.signal,
+		});
+		if (response.status !== 404 || Date.now() > deadline) return response;
+		await response.arrayBuffer();
+		await sleep(250);
+	}
+}
+
+/**
+ * Waits until main has registered the production webhook, without running it: a CORS preflight (OPTIONS
+ * with an Origin) answers 204 for a registered path and 404 otherwise (n8n 1.x and 2.x).
+ */
+export async function waitForWebhook(main: N8nServer, hookPath: string, method = 'POST', timeoutMs = 15_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const response = await fetch(`${main.url}/webhook/${hookPath}`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1', 'access-control-request-method': method } });
+		await response.arrayBuffer();
+		if (response.status === 204) return;
+		if (Date.now() > deadline) throw new Error(`webhook ${method} /webhook/${hookPath} was not registered after ${timeoutMs} ms (OPTIONS answered ${response.status})`);
+		await sleep(250);
+	}
 }
 
 export async function listExecutions(main: N8nServer, filter: Record<string, unknown> = {}, limit = 250): Promise<ExecutionSummary[]> {

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { fileAccessEnv, pointAtFiles, stageExampleFiles } from './exampleFiles';
-import { N8nCli, readWorkflows, type WorkflowJson } from './n8nCli';
+import { N8nCli, readWorkflows, type CredentialImport, type WorkflowJson } from './n8nCli';
 import type { N8nInstall } from './n8nInstall';
 import { installTarball } from './packageTarball';
 import { ROOT } from './processes';
@@ -27,6 +27,8 @@ export interface PrepareOptions {
 	env?: NodeJS.ProcessEnv;
 	/** more workflows to import next to the examples (pointed at the files folder too) */
 	extraWorkflows?: WorkflowJson[];
+	/** more credentials to import with the example's (in the same import) */
+	extraCredentials?: CredentialImport[];
 }
 
 export async function prepareInstance(install: N8nInstall, userFolder: string, tarball: string, sandboxUrl: string, verbose = false, options: PrepareOptions = {}): Promise<PreparedInstance> {
@@ -34,7 +36,7 @@ export async function prepareInstance(install: N8nInstall, userFolder: string, t
 	const filesDir = stageExampleFiles(userFolder);
 	const env = { ...fileAccessEnv(filesDir), ...options.env };
 	const cli = new N8nCli(install, userFolder, { env, verbose });
-	const credentials = await cli.importCredentials([{ ...EXAMPLE_CREDENTIAL, type: 'fanPassApi', data: { apiToken: SANDBOX_TOKEN, baseUrl: sandboxUrl } }]);
+	const credentials = await cli.importCredentials([{ ...EXAMPLE_CREDENTIAL, type: 'fanPassApi', data: { apiToken: SANDBOX_TOKEN, baseUrl: sandboxUrl } }, ...(options.extraCredentials ?? [])]);
 	if (credentials.code !== 0) throw new Error(`n8n import:credentials failed:\n${credentials.stderr || credentials.stdout}`);
 	const workflows = pointAtFiles([...readWorkflows(path.join(ROOT, 'examples')), ...(options.extraWorkflows ?? [])], filesDir);
 	const imported = await cli.importWorkflows(workflows);

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { ensureServicesInstalled } from '../services/install';
 import { startPostgres, type PostgresService } from '../services/postgres';
 import { startRedis, type RedisService } from '../services/redis';
-import type { WorkflowJson } from './n8nCli';
+import type { CredentialImport, WorkflowJson } from './n8nCli';
 import type { N8nInstall } from './n8nInstall';
 import { startN8nServer, type N8nServer, type Owner } from './n8nServer';
 import { startN8nWorker, type N8nWorker } from './n8nWorker';
@@ -28,6 +28,8 @@ export interface QueueStackOptions {
 	/** N8N_DEFAULT_BINARY_DATA_MODE (default 'database', 2.x's choice in queue mode) */
 	binaryDataMode?: string;
 	extraWorkflows?: WorkflowJson[];
+	/** more credentials, imported with the example's before main starts */
+	extraCredentials?: CredentialImport[];
 	owner?: Owner;
 	mainPort?: number;
 	/** more environment for every n8n process */
@@ -86,6 +88,7 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
 		const instance = await prepareInstance(options.install, mainFolder, options.tarball, options.sandboxUrl, options.verbose, {
 			env: shared,
 			extraWorkflows: options.extraWorkflows,
+			extraCredentials: options.extraCredentials,
 		});
 		const env = instance.env; // file access to the shared files folder + the queue settings
 		main = await startN8nServer({ install: options.install, userFolder: mainFolder, port: options.mainPort, owner: options.owner, env, verbose: options.verbose });

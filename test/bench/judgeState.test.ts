@@ -1,5 +1,6 @@
 /** The benchmark's verdict on the sandbox's state, against the real sandbox (its summary endpoint). */
-import { judgeState, type SandboxSummary } from '../../scripts/bench/cases';
+import { judgeState, queueCaseSize, type SandboxSummary } from '../../scripts/bench/cases';
+import { executionBodies } from '../../scripts/bench/queueCase';
 import { expectedSegmentIds, expectedUsers, generateItems, SEGMENT, type ContactsInput, type UsersInput } from '../../scripts/bench/inputs';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server';
 import { call } from '../sandbox/helpers';
@@ -55,5 +56,21 @@ describe('judgeState', () => {
 		expect(judgeState(users, await summary())).toMatchObject({ correct: false, detail: '0 users missing, 1 with wrong properties, 0 unexpected' });
 		sandbox.reset();
 		expect(judgeState(users, await summary())).toMatchObject({ correct: false, detail: '20 users missing, 0 with wrong properties, 0 unexpected' });
+	});
+});
+
+describe('case 8 (executions at once)', () => {
+	it('20 executions of 500 users at full size, 4 of 25 quick; every user its own property set', () => {
+		expect(queueCaseSize(1)).toEqual({ executions: 20, usersEach: 500, input: { kind: 'users', count: 10_000, sets: 10_000 } });
+		expect(queueCaseSize(0.01)).toEqual({ executions: 4, usersEach: 25, input: { kind: 'users', count: 100, sets: 100 } });
+	});
+
+	it("the webhook bodies are consecutive slices of the input: together exactly the users judgeState expects", () => {
+		const { executions, input } = queueCaseSize(0.01);
+		const bodies = executionBodies(input, executions);
+		expect(bodies.map((b) => b.users.length)).toEqual([25, 25, 25, 25]);
+		const sent = bodies.flatMap((b) => b.users).map((u) => String(u.userId));
+		expect(new Set(sent).size).toBe(100);
+		expect(sent).toEqual([...expectedUsers(input).keys()]);
 	});
 });

@@ -1,6 +1,6 @@
 /** What every queue suite gets: the running stack, the sandbox, the checks, and helpers over main's REST API. */
 import type { Checks } from '../../scripts/n8n-runtime/checks';
-import { getExecution, listExecutions, waitForExecution, type ExecutionDetail } from '../../scripts/n8n-runtime/n8nExecutions';
+import { getExecution, listExecutions, postWebhook as postToWebhook, waitForExecution, type ExecutionDetail } from '../../scripts/n8n-runtime/n8nExecutions';
 import type { N8nWorker } from '../../scripts/n8n-runtime/n8nWorker';
 import { sleep } from '../../scripts/n8n-runtime/processes';
 import type { QueueStack } from '../../scripts/n8n-runtime/queueStack';
@@ -17,23 +17,9 @@ export interface QueueContext {
 	observed: Record<string, string>;
 }
 
-/**
- * POST JSON (or a FormData) to a production webhook on main. Right after activation main may still answer
- * 404 (the webhook is not registered yet, nothing ran): such a call is sent again, for up to 15 s.
- */
-export async function postWebhook(ctx: QueueContext, hookPath: string, body: unknown): Promise<Response> {
-	const form = body instanceof FormData;
-	const deadline = Date.now() + 15_000;
-	for (;;) {
-		const response = await fetch(`${ctx.stack.main.url}/webhook/${hookPath}`, {
-			method: 'POST',
-			headers: form ? undefined : { 'content-type': 'application/json' },
-			body: form ? body : JSON.stringify(body),
-		});
-		if (response.status !== 404 || Date.now() > deadline) return response;
-		await response.arrayBuffer();
-		await sleep(250);
-	}
+/** POST JSON (or a FormData) to a production webhook on main (retried while main still answers 404 right after activation). */
+export function postWebhook(ctx: QueueContext, hookPath: string, body: unknown): Promise<Response> {
+	return postToWebhook(ctx.stack.main, hookPath, body);
 }
 
 /** The ids of a workflow's executions n8n has recorded so far. */

@@ -4,9 +4,10 @@
  * Also two executions replacing the same tag at once: the segment ends as exactly one of them asked.
  */
 import { activate, deactivate } from '../../../scripts/n8n-runtime/n8nExecutions';
+import { sampleMemory } from '../../../scripts/n8n-runtime/processMemory';
 import { secs } from '../../../scripts/n8n-runtime/processes';
 import { executionIds, newExecutions, postWebhook, workerOf, type QueueContext } from '../context';
-import { sampleMemory } from '../processMemory';
+
 
 const ID = 'queueSegmentAndUsers';
 export const LOAD_EXECUTIONS = 40;
@@ -40,7 +41,7 @@ export async function load(ctx: QueueContext): Promise<void> {
 	ctx.checks.equal(`all ${LOAD_EXECUTIONS * USERS_EACH} users have their own loyalty_tier`, wrongUsers, []);
 	ctx.measured[`load: ${LOAD_EXECUTIONS} executions (${USERS_EACH} users each), first call to last finished`] = secs(ms);
 	ctx.measured['load: executions per worker'] = JSON.stringify(perWorker);
-	ctx.measured['load: peak RSS MB per process group (n8n + task runner)'] = JSON.stringify(peaks);
+	ctx.measured['load: peak RSS MB per process group (n8n + task runner)'] = JSON.stringify(Object.fromEntries(Object.entries(peaks).map(([name, peak]) => [name, peak.totalMb])));
 }
 
 export async function sameTagAtOnce(ctx: QueueContext): Promise<void> {
