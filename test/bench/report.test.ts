@@ -50,13 +50,19 @@ describe('case metrics', () => {
 	});
 });
 
-describe('printReport', () => {
-	let lines: string[];
+/** What printReport logs, line by line, for each test of the describe block that calls it. */
+function capturedLog(): string[] {
+	const lines: string[] = [];
 	beforeEach(() => {
-		lines = [];
+		lines.length = 0;
 		jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
 	});
 	afterEach(() => jest.restoreAllMocks());
+	return lines;
+}
+
+describe('printReport', () => {
+	const lines = capturedLog();
 
 	it('three runs: medians with min-max, verdicts by the median with the count of runs that met it', () => {
 		const results = [
@@ -85,12 +91,7 @@ describe('printReport', () => {
 });
 
 describe('case 8: executions at once', () => {
-	let lines: string[];
-	beforeEach(() => {
-		lines = [];
-		jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
-	});
-	afterEach(() => jest.restoreAllMocks());
+	const lines = capturedLog();
 
 	const executions = (mode: ExecutionsStats['mode'], perProcess: Record<string, number>): ExecutionsStats => ({
 		mode,
