@@ -72,8 +72,7 @@ async function nights(ctx: SuiteContext, webhookUrl: string, serverLog: string[]
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 
-	const night = async (name: string, tiers: Tiers, options: { forget?: boolean; faults?: unknown[] } = {}) => {
-		const label = name;
+	const night = async (label: string, tiers: Tiers, options: { forget?: boolean; faults?: unknown[] } = {}) => {
 		await sandbox.reset();
 		if (options.faults) await sandbox.addFaults(options.faults);
 		const users = Array.from({ length: USERS }, (_, i) => ({ user_id: `n${i}`, tier: tiers(i) }));
