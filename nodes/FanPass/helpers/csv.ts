@@ -12,27 +12,37 @@ export interface CsvRows {
 	valuesOf?: (id: string) => readonly string[];
 }
 
-/** 4,096 lines of twelve-digit IDs are 57 kB: under V8's large-object size, so a spent chunk is collected young. */
-const LINES_PER_CHUNK = 4096;
-
 /**
- * The CSV text of `rows` in chunks of whole lines (CRLF after every line): escaped in place and
- * joined once per chunk, without an array per row, so a million IDs never exist as a million rows.
+ * The CSV's lines, without their CRLF: the header, then one per ID. A line is the ID itself when it
+ * needs no quoting and has no further cells, so a million IDs allocate no string of their own.
  */
-export function* csvChunks(rows: CsvRows): Generator<string> {
-	const lines: string[] = [rows.header.map(csvCell).join(',')];
+export function* csvLines(rows: CsvRows): Generator<string> {
+	yield rows.header.map(csvCell).join(',');
 	let lastValues: readonly string[] | undefined;
 	let tail = '';
 	for (const id of rows.ids) {
-		if (rows.valuesOf) {
-			const values = rows.valuesOf(id);
-			if (values !== lastValues) {
-				lastValues = values;
-				tail = '';
-				for (const value of values) tail += ',' + csvCell(value);
-			}
-			lines.push(csvCell(id) + tail);
-		} else lines.push(csvCell(id));
+		if (!rows.valuesOf) {
+			yield csvCell(id);
+			continue;
+		}
+		const values = rows.valuesOf(id);
+		if (values !== lastValues) {
+			lastValues = values;
+			tail = '';
+			for (const value of values) tail += ',' + csvCell(value);
+		}
+		yield csvCell(id) + tail;
+	}
+}
+
+/** 4,096 lines of twelve-digit IDs are 57 kB: under V8's large-object size, so a spent chunk is collected young. */
+const LINES_PER_CHUNK = 4096;
+
+/** The CSV text in chunks of whole lines (CRLF after every line), for the zip's stream. */
+export function* csvChunks(rows: CsvRows): Generator<string> {
+	const lines: string[] = [];
+	for (const line of csvLines(rows)) {
+		lines.push(line);
 		if (lines.length === LINES_PER_CHUNK) {
 			lines.push('');
 			yield lines.join('\r\n');
@@ -48,24 +58,42 @@ export function* csvChunks(rows: CsvRows): Generator<string> {
 /** The UTF-8 size of the CSV, without keeping its text. */
 export function csvByteLength(rows: CsvRows): number {
 	let bytes = 0;
-	for (const chunk of csvChunks(rows)) bytes += Buffer.byteLength(chunk, 'utf8');
+	for (const line of csvLines(rows)) bytes += Buffer.byteLength(line, 'utf8') + 2;
 	return bytes;
 }
 
-/** Writes the CSV of `byteLength` bytes (from csvByteLength) into target at offset, chunk by chunk. */
+/**
+ * Writes the CSV of `byteLength` bytes (from csvByteLength) into target at offset, line by line,
+ * straight into the body: no chunk of text is built on the way.
+ */
 export function writeCsv(rows: CsvRows, byteLength: number, target: Buffer, offset: number): void {
+	const end = offset + byteLength;
 	let at = offset;
-	for (const chunk of csvChunks(rows)) at += target.write(chunk, at, 'utf8');
-	if (at - offset !== byteLength) throw new Error(`the CSV changed while it was written (${at - offset} of ${byteLength} bytes)`);
+	for (const line of csvLines(rows)) {
+		const written = target.write(line, at, end - at, 'utf8');
+		// UTF-8 takes at least one byte per UTF-16 unit: fewer means the line did not fit
+		if (written < line.length || at + written + 2 > end) throw changedWhileWritten(at + written - offset, byteLength);
+		at += written;
+		target[at++] = 0x0d;
+		target[at++] = 0x0a;
+	}
+	if (at !== end) throw changedWhileWritten(at - offset, byteLength);
 }
+
+const changedWhileWritten = (written: number, byteLength: number) =>
+	new Error(`the CSV changed while it was written (${written} of ${byteLength} bytes)`);
 
 /** The CSV as a file written straight into the request body: it never has a buffer of its own. */
 export function csvFileData(rows: CsvRows, byteLength: number) {
-	const first = csvChunks(rows).next();
+	let start = '';
+	for (const line of csvLines(rows)) {
+		start += line + '\r\n';
+		// 17 UTF-16 units make at least 16 whole bytes: a surrogate pair cut at the end cannot reach them
+		if (start.length >= 17) break;
+	}
 	return {
 		byteLength,
-		// 17 UTF-16 units make at least 16 whole bytes: a surrogate pair cut at the end cannot reach them
-		head: Buffer.from(first.done ? '' : first.value.slice(0, 17), 'utf8').subarray(0, 16),
+		head: Buffer.from(start.slice(0, 17), 'utf8').subarray(0, 16),
 		writeInto: (target: Buffer, offset: number) => writeCsv(rows, byteLength, target, offset),
 	};
 }

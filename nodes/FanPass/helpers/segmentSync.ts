@@ -8,7 +8,7 @@ interface SyncedSegment {
 	title: string;
 	sourceType: number;
 	notes: string;
-	ids: Set<string>;
+	ids: Iterable<string>;
 	itemIndexes: number[];
 }
 

@@ -1,6 +1,7 @@
 /** What normalising one item's user IDs produced; every value the user sent is accounted for. */
 export interface NormalisedIds {
-	ids: string[];
+	/** May be the item's own array, when it needed no change: never changed by the node. */
+	ids: readonly string[];
 	empty: number;
 }
 
@@ -21,14 +22,28 @@ export function normaliseUserIds(value: unknown, splitLists: boolean): Normalise
 		const trimmed = value.trim();
 		return trimmed === '' ? { ids: [], empty: 1 } : { ids: [trimmed], empty: 0 };
 	}
-	const result: NormalisedIds = { ids: [], empty: 0 };
-	const visit = (entry: unknown, position: string) => {
+	// a page of clean text IDs (the usual warehouse export) is kept as it is, not copied
+	if (Array.isArray(value) && !splitLists && value.every(isCleanTextId)) return { ids: value as string[], empty: 0 };
+	const ids: string[] = [];
+	const result = { ids, empty: 0 };
+	const addText = (text: string) => {
+		const trimmed = text.trim();
+		if (trimmed === '') result.empty++;
+		else ids.push(trimmed);
+	};
+	// a position is a chain of indexes, spelled out only for an error: a million IDs make no labels
+	const visit = (entry: unknown, position: Position | undefined) => {
 		if (entry === null || entry === undefined) {
 			result.empty++;
 			return;
 		}
 		if (Array.isArray(entry)) {
-			entry.forEach((inner, index) => visit(inner, `${position}[${index}]`));
+			for (let index = 0; index < entry.length; index++) {
+				const inner = entry[index];
+				// the common case, an array of text IDs, without a position per ID
+				if (typeof inner === 'string' && !splitLists) addText(inner);
+				else visit(inner, { parent: position, index });
+			}
 			return;
 		}
 		if (typeof entry === 'number') {
@@ -40,40 +55,37 @@ export function normaliseUserIds(value: unknown, splitLists: boolean): Normalise
 					`${label(position)} is the number ${entry}, too large to be exact in JavaScript; send it as text (a string) so no digit is lost`,
 				);
 			}
-			result.ids.push(String(entry));
+			ids.push(String(entry));
 			return;
 		}
 		if (typeof entry === 'string') {
-			const parts = splitLists ? entry.split(LIST_SEPARATOR) : [entry];
-			for (const part of parts) {
-				const trimmed = part.trim();
-				if (trimmed === '') result.empty++;
-				else result.ids.push(trimmed);
-			}
+			if (splitLists) for (const part of entry.split(LIST_SEPARATOR)) addText(part);
+			else addText(entry);
 			return;
 		}
 		throw new UserIdError(
 			`${label(position)} is ${describeType(entry)}; a user ID must be text or a number`,
 		);
 	};
-	visit(value, '');
+	visit(value, undefined);
 	return result;
 }
 
-const label = (position: string) => (position ? `the user ID at ${position}` : 'the user ID');
+const isCleanTextId = (entry: unknown): boolean => typeof entry === 'string' && entry !== '' && entry.trim() === entry;
+
+interface Position {
+	parent: Position | undefined;
+	index: number;
+}
+
+function label(position: Position | undefined): string {
+	let path = '';
+	for (let at = position; at; at = at.parent) path = `[${at.index}]` + path;
+	return path ? `the user ID at ${path}` : 'the user ID';
+}
 
 function describeType(value: unknown): string {
 	if (typeof value === 'boolean') return `the boolean ${value}`;
 	if (typeof value === 'object') return 'an object';
 	return `of type ${typeof value}`;
-}
-
-/** Adds IDs to an ordered set and reports how many were already there. */
-export function addUnique(target: Set<string>, ids: string[]): number {
-	let duplicates = 0;
-	for (const id of ids) {
-		if (target.has(id)) duplicates++;
-		else target.add(id);
-	}
-	return duplicates;
 }

@@ -100,7 +100,9 @@ export function propertySetKey(properties: Record<string, PropertyValue>): strin
  * never the object's prototype or a method.
  */
 export function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
-	Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+	// only `__proto__` is an accessor on Object.prototype: any other name assigned becomes an own property
+	if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+	else target[key] = value;
 }
 
 /** Whether `key` is an own property (not one inherited from Object.prototype). */

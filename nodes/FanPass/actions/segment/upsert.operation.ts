@@ -11,7 +11,8 @@ import { segmentSyncTotals, sendUnlessUnchanged } from '../../helpers/segmentSyn
 import { skipUnchangedOptions } from '../../helpers/skipUnchanged.description';
 import { openMemory } from '../../helpers/syncMemory';
 import { defaultCorrelationId, formatMb, uploadSegmentFile } from '../../helpers/segmentFile';
-import { addUnique, type NormalisedIds } from '../../helpers/userIds';
+import { UniqueIds } from '../../helpers/uniqueIds';
+import type { NormalisedIds } from '../../helpers/userIds';
 import { sendSegmentIds, type FanPassTarget } from '../../transport/client';
 import { segmentIdentityFields, sourceTypeName } from './segmentFields.description';
 
@@ -134,9 +135,8 @@ interface SegmentGroup extends ItemSegment {
 	itemIndexes: number[];
 	/** Items that gave only empty values: reported, so that no item is dropped silently. */
 	itemsWithoutIds: number[];
-	ids: Set<string>;
+	ids: UniqueIds;
 	received: number;
-	duplicates: number;
 	empty: number;
 }
 
@@ -201,9 +201,8 @@ function groupByTag(
 					fileModeThreshold: segment.fileModeThreshold,
 					itemIndexes: [],
 					itemsWithoutIds: [],
-					ids: new Set<string>(),
+					ids: new UniqueIds(),
 					received: 0,
-					duplicates: 0,
 					empty: 0,
 				};
 				groups.set(segment.tag, target);
@@ -213,7 +212,7 @@ function groupByTag(
 			if (ids.length === 0) target.itemsWithoutIds.push(itemIndex);
 			target.received += ids.length + empty;
 			target.empty += empty;
-			target.duplicates += addUnique(target.ids, ids);
+			target.ids.add(ids);
 		} catch (error) {
 			output.push(failedItems(context, error, [itemIndex]));
 		}
@@ -285,7 +284,7 @@ function summarise(group: SegmentGroup): IDataObject {
 		userCount: group.ids.size,
 		itemCount: group.itemIndexes.length,
 		idsReceived: group.received,
-		duplicatesRemoved: group.duplicates,
+		duplicatesRemoved: group.ids.duplicates,
 		emptyRemoved: group.empty,
 		itemsWithoutIds: group.itemsWithoutIds,
 	};

@@ -237,12 +237,29 @@ function readItem(context: IExecuteFunctions, params: OperationParameters, itemI
  */
 function mergeByUser(updates: ItemUpdate[]) {
 	const finalOf = new Map<string, Record<string, PropertyValue>>();
+	const firstItemOf = new Map<string, number>();
+	// who set each property, kept only for users a second item touches (most users have one item)
 	const setBy = new Map<string, Map<string, number>>();
 	const replaced = new Map<number, string[]>();
 	for (const update of updates) {
 		for (const userId of update.userIds) {
-			const merged = finalOf.get(userId) ?? {};
-			const writers = setBy.get(userId) ?? new Map<string, number>();
+			const held = finalOf.get(userId);
+			if (held === undefined) {
+				// the item's own properties, until a later item changes this user
+				finalOf.set(userId, update.properties);
+				firstItemOf.set(userId, update.itemIndex);
+				continue;
+			}
+			let writers = setBy.get(userId);
+			let merged = held;
+			if (!writers) {
+				const first = firstItemOf.get(userId) as number;
+				writers = new Map(Object.keys(held).map((key) => [key, first]));
+				merged = {};
+				for (const [key, value] of Object.entries(held)) setOwn(merged, key, value);
+				setBy.set(userId, writers);
+				finalOf.set(userId, merged);
+			}
 			for (const [key, value] of Object.entries(update.properties)) {
 				const earlier = writers.get(key);
 				if (earlier !== undefined && earlier !== update.itemIndex && merged[key] !== value) {
@@ -253,11 +270,9 @@ function mergeByUser(updates: ItemUpdate[]) {
 				setOwn(merged, key, value);
 				writers.set(key, update.itemIndex);
 			}
-			finalOf.set(userId, merged);
-			setBy.set(userId, writers);
 		}
 	}
-	return { finalOf, replaced };
+	return { finalOf, firstItemOf, replaced };
 }
 
 /** Users with the same final properties share requests, up to Batch Size user IDs each. */
@@ -281,11 +296,22 @@ function planBatches(finalOf: Map<string, Record<string, PropertyValue>>, batchS
 	return { batches, batchOf };
 }
 
+/** The batches that carried an item's users (none for users skipped as unchanged). */
+function batchesOf(userIds: string[], batchOf: Map<string, Batch>): Batch[] {
+	if (userIds.length === 1) {
+		const batch = batchOf.get(userIds[0]);
+		return batch ? [batch] : [];
+	}
+	return [...new Set(userIds.map((id) => batchOf.get(id)))].filter((batch): batch is Batch => batch !== undefined);
+}
+
+const distinct = <T>(values: T[]): T[] => (values.length < 2 ? values : [...new Set(values)]);
+
 function itemOutput(update: ItemUpdate, mine: Batch[], replaced: string[] | undefined): INodeExecutionData {
 	const envelopes = mine.map((batch) => batch.outcome?.envelope as FanPassEnvelope);
-	const fanPassMessages = [...new Set(envelopes.flatMap((envelope) => envelope.messages))];
-	const fanPassErrors = [...new Set(envelopes.flatMap((envelope) => envelope.errors))];
-	const correlationIds = [...new Set(envelopes.map((envelope) => envelope.correlationId))];
+	const fanPassMessages = distinct(envelopes.flatMap((envelope) => envelope.messages));
+	const fanPassErrors = distinct(envelopes.flatMap((envelope) => envelope.errors));
+	const correlationIds = distinct(envelopes.map((envelope) => envelope.correlationId));
 	return {
 		json: {
 			userIds: update.userIds,
@@ -329,13 +355,11 @@ export async function execute(
 		const value = Math.floor(Number(params.option('options', name, 0)));
 		return value >= 1 ? value : Number(params.defaultOf(`options.${name}`));
 	};
-	const { finalOf, replaced } = mergeByUser(updates);
+	const { finalOf, firstItemOf, replaced } = mergeByUser(updates);
 	const memory = await openMemory(this, params, 'users', baseUrl);
 	const { toSend, skipped } = leaveOutUnchanged(memory, finalOf);
 	const { batches, batchOf } = planBatches(toSend, whole('batchSize'));
 	const progress = progressLog(this, 'Update User', batches.length);
-	const firstItemOf = new Map<string, number>();
-	for (const update of updates) for (const id of update.userIds) if (!firstItemOf.has(id)) firstItemOf.set(id, update.itemIndex);
 	const policy = requestPolicy(this, 0);
 
 	const tasks = batches.map((batch) => async () => {
@@ -358,7 +382,7 @@ export async function execute(
 	}
 
 	for (const update of updates) {
-		const mine = [...new Set(update.userIds.map((id) => batchOf.get(id)))].filter((batch): batch is Batch => batch !== undefined);
+		const mine = batchesOf(update.userIds, batchOf);
 		const failure = mine.find((batch) => batch.outcome?.error)?.outcome?.error;
 		if (!failure) {
 			results[update.itemIndex] = itemOutput(update, mine, replaced.get(update.itemIndex));
