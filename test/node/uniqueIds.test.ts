@@ -7,7 +7,10 @@ import { normaliseUserIds } from '../../nodes/FanPass/helpers/userIds';
 function model(batches: string[][]) {
 	const set = new Set<string>();
 	let received = 0;
-	for (const ids of batches) for (const id of ids) (received++, set.add(id));
+	for (const ids of batches) {
+		received += ids.length;
+		for (const id of ids) set.add(id);
+	}
 	return { ids: [...set], duplicates: received - set.size };
 }
 
