@@ -22,6 +22,9 @@ export interface CaseMetrics {
 	perItemMs?: number;
 	perRequestMs?: number;
 	floorPerRequestMs?: number;
+	/** n8n's own request function per request, and the node ÷ it (2.x) */
+	n8nHelperPerRequestMs?: number;
+	vsN8nHelper?: number;
 	peakInFlight: number;
 	transientMb?: number;
 	fileMb?: number;
@@ -51,6 +54,8 @@ export function caseMetrics(results: SideResult[]): CaseMetrics[] {
 			perItemMs: divide(nodeMs, node.items),
 			perRequestMs: divide(nodeMs, node.requests.total),
 			floorPerRequestMs: divide(sendMs, floor?.requests),
+			n8nHelperPerRequestMs: divide(floor?.n8nHelper?.ms, floor?.requests),
+			vsN8nHelper: divide(nodeMs, floor?.n8nHelper ? floor.n8nHelper.ms + floor.workMs : undefined),
 			peakInFlight: node.peakInFlight,
 			transientMb: node.transientMb,
 			fileMb: node.fileBytes === undefined ? undefined : node.fileBytes / 1024 / 1024,

@@ -5,12 +5,15 @@
  *   work      the per-item work outside n8n (floorWork.ts), the fastest of a few runs
  *   requests  the same requests sent by a minimal client (floorClient.ts: a fresh agent per request),
  *             one at a time and, when there are several, at the node's concurrency
+ *   n8n       the same requests through n8n's own request function, one at a time (floorN8nHelper.ts;
+ *             2.x only): not part of the floor, the share of a request that is n8n's, not the node's
  *
  *   node scripts/bench/floor.ts <spec.json>   prints one line of JSON (FloorResult)
  */
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { sendAll } from './floorClient';
+import { loadN8nHttpRequest, sendThroughN8n } from './floorN8nHelper';
 import { segmentWork, usersWork, type RecordedRequest, type WorkResult } from './floorWork';
 import { generateItems, type Input } from './inputs';
 
@@ -26,6 +29,8 @@ export interface FloorSpec {
 	concurrency: number;
 	/** runs of the work; the fastest counts */
 	workRuns: number;
+	/** the n8n install (.cache/n8n/<version>), for its request function */
+	n8nHome?: string;
 }
 
 export interface FloorSend {
@@ -50,6 +55,8 @@ export interface FloorResult {
 	sends: FloorSend[];
 	/** work + the fastest send */
 	floorMs: number;
+	/** the same requests through n8n's request function, one at a time (2.x) */
+	n8nHelper?: { ms: number; notOk: Record<string, number> };
 }
 
 async function control(baseUrl: string, what: 'reset' | 'summary'): Promise<{ requests: { peakInFlight: number; peakOpenConnections: number; busyMs: number } } | undefined> {
@@ -86,6 +93,17 @@ export async function measureFloor(spec: FloorSpec): Promise<FloorResult> {
 		for (const answer of answers) if (answer.status !== 200) notOk[answer.status] = (notOk[answer.status] ?? 0) + 1;
 		sends.push({ concurrency, ms, peakInFlight: summary?.requests.peakInFlight ?? 0, peakOpenConnections: summary?.requests.peakOpenConnections ?? 0, sandboxBusyMs: summary?.requests.busyMs ?? 0, notOk });
 	}
+	let n8nHelper: FloorResult['n8nHelper'];
+	const httpRequest = spec.n8nHome ? loadN8nHttpRequest(spec.n8nHome) : undefined;
+	if (httpRequest) {
+		await sendThroughN8n(httpRequest, spec.baseUrl, spec.token, [{ path: '/__sandbox/health', contentType: 'application/json', body: Buffer.from('{}') }]);
+		await control(spec.baseUrl, 'reset');
+		const started = performance.now();
+		const statuses = await sendThroughN8n(httpRequest, spec.baseUrl, spec.token, built.requests);
+		const notOk: Record<string, number> = {};
+		for (const status of statuses) if (status !== 200) notOk[status] = (notOk[status] ?? 0) + 1;
+		n8nHelper = { ms: performance.now() - started, notOk };
+	}
 	await control(spec.baseUrl, 'reset');
 	const workMs = Math.min(...workRunsMs);
 	return {
@@ -97,6 +115,7 @@ export async function measureFloor(spec: FloorSpec): Promise<FloorResult> {
 		fileBytes: built.fileBytes,
 		sends,
 		floorMs: workMs + Math.min(...sends.map((send) => send.ms)),
+		n8nHelper,
 	};
 }
 

@@ -232,10 +232,10 @@ function floorTable(results: SideResult[], metrics: CaseMetrics[]): void {
 	const cases = casesOf(results).filter(({ id }) => metrics.some((m) => m.caseId === id));
 	if (cases.length === 0) return;
 	console.log(
-		"\nThe FanPass node's own cost against the floor measured in the same run. Node: the node's executionTime in n8n. Floor: the per-item work outside n8n (read the ID path, normalise, de-duplicate, build the body or CSV; the fastest of 3) plus the same requests sent by a minimal client (a fresh http.Agent per request, like n8n's helper), one at a time and at 4 concurrent. Peak in flight: the most requests the sandbox was handling at once / the most connections open at once that carried requests.\n",
+		"\nThe FanPass node's own cost against the floor measured in the same run. Node: the node's executionTime in n8n. Floor: the per-item work outside n8n (read the ID path, normalise, de-duplicate, build the body or CSV; the fastest of 3) plus the same requests sent by a minimal client (a fresh http.Agent per request, like n8n's helper), one at a time and at 4 concurrent. n8n's function: the same requests through n8n's own request function (2.x: @n8n/backend-network's httpRequest, what the node's helper ends in), one at a time, per request; Node ÷ (work + n8n's function) is the node's share above what n8n itself costs. Peak in flight: the most requests the sandbox was handling at once / the most connections open at once that carried requests.\n",
 	);
-	console.log('| Case | Items | Requests | Node | per item | per request | Floor: work | Floor: requests 1 / 4 at a time | Floor | Node ÷ floor | Node ÷ baseline | Peak in flight: node; floor at 4 | Floor bodies | Node transient RSS / file |');
-	console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
+	console.log("| Case | Items | Requests | Node | per item | per request | Floor: work | Floor: requests 1 / 4 at a time | Floor | Node ÷ floor | n8n's function per request | Node ÷ (work + n8n's function) | Node ÷ baseline | Peak in flight: node; floor at 4 | Floor bodies | Node transient RSS / file |");
+	console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
 	for (const { id } of cases) {
 		const runs = metrics.filter((m) => m.caseId === id);
 		const floors = runs.map((m) => m.floor).filter((f): f is FloorResult => !!f);
@@ -248,7 +248,7 @@ function floorTable(results: SideResult[], metrics: CaseMetrics[]): void {
 		const bodies = floors.length ? agreed(floors.map((f) => (f.identical ? 'identical' : `**differ**: ${f.detail}`))) : (results.find((r) => r.caseId === id && r.side === 'fanpass')?.floorError ?? '–');
 		const memory = runs.some((m) => m.fileMb !== undefined) ? `${cell(runs.map((m) => m.transientMb), mb)} / ${cell(runs.map((m) => m.fileMb), (v) => `${v.toFixed(v < 1 ? 3 : 1)} MB`)}` : cell(runs.map((m) => m.transientMb), mb);
 		console.log(
-			`| ${id} | ${int(runs[0].items)} | ${cell(runs.map((m) => m.requests), int)} | ${cell(runs.map((m) => m.nodeMs), millis)} | ${cell(runs.map((m) => m.perItemMs), micros)} | ${cell(runs.map((m) => m.perRequestMs), micros)} | ${cell(floors.map((f) => f.workMs), millis)} | ${sends} | ${cell(floors.map((f) => f.floorMs), millis)} | ${cell(runs.map((m) => m.vsFloor), times)} | ${cell(runs.map((m) => m.vsBaseline), times)} | ${peakNode}; ${peakFloor} | ${bodies} | ${memory} |`,
+			`| ${id} | ${int(runs[0].items)} | ${cell(runs.map((m) => m.requests), int)} | ${cell(runs.map((m) => m.nodeMs), millis)} | ${cell(runs.map((m) => m.perItemMs), micros)} | ${cell(runs.map((m) => m.perRequestMs), micros)} | ${cell(floors.map((f) => f.workMs), millis)} | ${sends} | ${cell(floors.map((f) => f.floorMs), millis)} | ${cell(runs.map((m) => m.vsFloor), times)} | ${cell(runs.map((m) => m.n8nHelperPerRequestMs), micros)} | ${cell(runs.map((m) => m.vsN8nHelper), times)} | ${cell(runs.map((m) => m.vsBaseline), times)} | ${peakNode}; ${peakFloor} | ${bodies} | ${memory} |`,
 		);
 	}
 }

@@ -166,7 +166,7 @@ async function main(): Promise<void> {
 				if (result.executions) console.log(`  ${''.padEnd(13)} ${executionsLine(result.executions)}`);
 				if (result.floor) {
 					const f = result.floor;
-					console.log(`  ${'floor'.padEnd(13)} work ${f.workMs.toFixed(1)} ms + requests ${f.sends.map((send) => `${send.ms.toFixed(1)} ms at ${send.concurrency} (sandbox busy ${send.sandboxBusyMs} ms, peak ${send.peakInFlight} / ${send.peakOpenConnections})`).join(', ')}; bodies ${f.identical ? 'identical' : `DIFFER: ${f.detail}`}`);
+					console.log(`  ${'floor'.padEnd(13)} work ${f.workMs.toFixed(1)} ms + requests ${f.sends.map((send) => `${send.ms.toFixed(1)} ms at ${send.concurrency} (sandbox busy ${send.sandboxBusyMs} ms, peak ${send.peakInFlight} / ${send.peakOpenConnections})`).join(', ')}; bodies ${f.identical ? 'identical' : `DIFFER: ${f.detail}`}${f.n8nHelper ? `; through n8n's request function ${f.n8nHelper.ms.toFixed(1)} ms at 1${Object.keys(f.n8nHelper.notOk).length ? ` (not 200: ${JSON.stringify(f.n8nHelper.notOk)})` : ''}` : ''}`);
 				}
 				if (result.floorError) console.log(`  ${'floor'.padEnd(13)} FAILED: ${result.floorError}`);
 				if (result.profile) console.log(result.profile.split('\n').slice(0, 12).map((line) => `  ${line}`).join('\n'));
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
 			const wanted = args.floor && (benchCase.floor ?? benchCase.faults.length === 0);
 			if (wanted && !run.timedOut && recorded.length > 0 && recorded.every((r) => r.status === 200)) {
 				try {
-					floor = await measureFloor(install, { input: benchCase.input, baseUrl: sandbox.url, token: SANDBOX_TOKEN, recorded, batchSize: UPDATE_BATCH_SIZE, concurrency: UPDATE_CONCURRENCY, workRuns: FLOOR_WORK_RUNS }, args.timeoutMs);
+					floor = await measureFloor(install, { input: benchCase.input, baseUrl: sandbox.url, token: SANDBOX_TOKEN, recorded, batchSize: UPDATE_BATCH_SIZE, concurrency: UPDATE_CONCURRENCY, workRuns: FLOOR_WORK_RUNS, n8nHome: install.home }, args.timeoutMs);
 				} catch (error) {
 					floorError = (error as Error).message;
 				}
