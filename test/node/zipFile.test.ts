@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { unzipSync } from 'fflate';
 import { crc32 as zlibCrc32, inflateRawSync } from 'node:zlib';
 
-import { csvByteLength, csvChunks, csvFileData, parseCsv, type CsvRows } from '../../nodes/FanPass/helpers/csv';
+import { csvByteLength, csvCell, csvChunks, csvFileData, parseCsv, type CsvRows } from '../../nodes/FanPass/helpers/csv';
 import { crc32, zipOneFile } from '../../nodes/FanPass/helpers/zipFile';
 
 /** The archive's fields read back by hand (APPNOTE 6.3), to check what fflate does not (CRC, sizes, offsets). */
@@ -87,6 +87,20 @@ describe('zipOneFile: a ZIP written by hand, read by independent readers', () =>
 		const content = Array.from({ length: 10 }, () => Buffer.alloc(1000, 0x31));
 		await expect(zipOneFile('a.csv', content, () => ++asked > 3)).resolves.toBeUndefined();
 		expect(asked).toBe(4);
+	});
+});
+
+describe('csvCell', () => {
+	it('quotes exactly the cells RFC 4180 needs quoted: a quote, a comma, a line break, or a space (\\s) at either edge', () => {
+		const spaces = [' ', '\t', '\v', '\f', '\u00a0', '\u1680', '\u2000', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff', '\u0085', '\u180e', '\u200b'];
+		const unit = fc.oneof(fc.constantFrom(...spaces, '"', ',', '\r', '\n', 'a', '7', 'é', '😀'), fc.string({ maxLength: 2 }));
+		fc.assert(
+			fc.property(fc.array(unit, { maxLength: 6 }).map((parts) => parts.join('')), (value) => {
+				const quoted = /[",\r\n]|^\s|\s$/.test(value);
+				expect(csvCell(value)).toBe(quoted ? `"${value.replace(/"/g, '""')}"` : value);
+			}),
+			{ numRuns: 2000 },
+		);
 	});
 });
 

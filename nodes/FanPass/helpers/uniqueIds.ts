@@ -3,6 +3,9 @@ import { randomBytes } from 'crypto';
 /** An item's IDs from this many on are kept as the item's own array; fewer are copied into a shared one. */
 const OWN_ARRAY_FROM = 256;
 
+/** 512 Ki slots of 32 bits: 2 MB, what about 370,000 IDs take in one pass. */
+const TABLE_SLOTS = 512 * 1024;
+
 /** FNV-1a over UTF-16 units, seeded per set so that no input can be built to collide. */
 function hash(text: string, seed: number): number {
 	let h = seed ^ 0x811c9dc5;
@@ -13,9 +16,12 @@ function hash(text: string, seed: number): number {
 /**
  * The distinct user IDs of a segment, in the order first seen. The IDs stay in the arrays the items
  * gave (never changed), and a duplicate is one bit: a million IDs cost about 1 bit each once counted,
- * and under 6 bytes each while being counted, where a Set<string> holds 20 to 35 bytes per ID.
+ * and a table of at most 2 MB while being counted, where a Set<string> holds 20 to 35 bytes per ID.
  */
 export class UniqueIds implements Iterable<string> {
+	/** @param tableSlots the counting table's size past which IDs are counted in passes (2 MB) */
+	constructor(private readonly tableSlots = TABLE_SLOTS) {}
+
 	private readonly arrays: Array<readonly string[]> = [];
 	private lastIsShared = false;
 	private received = 0;
@@ -53,6 +59,17 @@ export class UniqueIds implements Iterable<string> {
 		return this.received - this.distinct;
 	}
 
+	/** Each distinct ID in the order first seen, without an iterator result per ID. */
+	forEach(visit: (id: string) => void): void {
+		const repeats = this.count();
+		let position = 0;
+		for (const ids of this.arrays) {
+			for (let i = 0; i < ids.length; i++, position++) {
+				if ((repeats[position >> 3] & (1 << (position & 7))) === 0) visit(ids[i]);
+			}
+		}
+	}
+
 	*[Symbol.iterator](): Generator<string> {
 		const repeats = this.count();
 		let position = 0;
@@ -67,7 +84,8 @@ export class UniqueIds implements Iterable<string> {
 	/**
 	 * Marks every repeat with an open-addressing table of positions, at most 71% full and dropped
 	 * afterwards. A slot is 32 bits: the position, and in the bits it leaves free a part of the ID's
-	 * hash, so that a probe compares IDs only when that part matches.
+	 * hash, so that a probe compares IDs only when that part matches. Past TABLE_SLOTS the IDs are
+	 * counted in passes, each over the IDs of one share of the hashes, so the table stays at 2 MB.
 	 */
 	private count(): Uint8Array {
 		if (this.repeats) return this.repeats;
@@ -86,35 +104,52 @@ export class UniqueIds implements Iterable<string> {
 		// a slot holds position + 1 (0 is empty) in its low bits, and the top of the hash above them
 		const positionBits = 32 - Math.clz32(this.received);
 		const positionMask = 2 ** positionBits - 1;
-		const capacity = Math.max(16, Math.ceil(this.received * 1.4));
-		const table = new Uint32Array(capacity);
-		const repeats = new Uint8Array(Math.ceil(this.received / 8));
+		const slots = Math.max(16, Math.ceil(this.received * 1.4));
+		const passes = Math.ceil(slots / this.tableSlots);
 		const seed = randomBytes(4).readInt32LE(0);
-		let distinct = 0;
-		let position = 0;
-		for (const ids of this.arrays) {
-			for (const id of ids) {
-				const h = hash(id, seed) >>> 0;
-				const tag = h >>> positionBits;
-				let slot = h % capacity;
-				for (;;) {
-					const held = table[slot];
-					if (held === 0) {
-						table[slot] = (tag * 2 ** positionBits + position + 1) >>> 0;
-						distinct++;
-						break;
+		let capacity = Math.ceil(slots / passes);
+		for (;;) {
+			const repeats = new Uint8Array(Math.ceil(this.received / 8));
+			const table = new Uint32Array(capacity);
+			// the most a pass may fill: a table that full means a share far above its size, so count again, larger
+			const limit = Math.floor(capacity * 0.9);
+			let distinct = 0;
+			let fits = true;
+			for (let pass = 0; pass < passes && fits; pass++) {
+				if (pass > 0) table.fill(0);
+				let filled = 0;
+				let position = 0;
+				walk: for (const ids of this.arrays) {
+					for (let i = 0; i < ids.length; i++, position++) {
+						const id = ids[i];
+						const h = hash(id, seed) >>> 0;
+						if (passes > 1 && (Math.imul(h, 0x9e3779b1) >>> 16) % passes !== pass) continue;
+						const tag = h >>> positionBits;
+						let slot = h % capacity;
+						for (;;) {
+							const held = table[slot];
+							if (held === 0) {
+								table[slot] = (tag * 2 ** positionBits + position + 1) >>> 0;
+								if (++filled > limit) break walk;
+								break;
+							}
+							if (held >>> positionBits === tag && idAt((held & positionMask) - 1) === id) {
+								repeats[position >> 3] |= 1 << (position & 7);
+								break;
+							}
+							slot = slot + 1 === capacity ? 0 : slot + 1;
+						}
 					}
-					if (held >>> positionBits === tag && idAt((held & positionMask) - 1) === id) {
-						repeats[position >> 3] |= 1 << (position & 7);
-						break;
-					}
-					slot = slot + 1 === capacity ? 0 : slot + 1;
 				}
-				position++;
+				distinct += filled;
+				fits = filled <= limit;
 			}
+			if (fits) {
+				this.repeats = repeats;
+				this.distinct = distinct;
+				return repeats;
+			}
+			capacity *= 2;
 		}
-		this.repeats = repeats;
-		this.distinct = distinct;
-		return repeats;
 	}
 }

@@ -281,7 +281,7 @@ async function csvJob(context: IExecuteFunctions, group: CsvGroup): Promise<Uplo
 	const { file, zippedFrom } = await generatedSegmentFile(context, group.job.itemIndexes[0], {
 		tag: group.job.tag,
 		fileName,
-		rows: { header: ['user_id', ...group.columns], ids: { [Symbol.iterator]: () => group.rows.keys() }, valuesOf: (id) => group.rows.get(id) ?? [] },
+		rows: { header: ['user_id', ...group.columns], ids: { [Symbol.iterator]: () => group.rows.keys(), forEach: (visit) => group.rows.forEach((_values, id) => visit(id)) }, valuesOf: (id) => group.rows.get(id) ?? [] },
 		idCount: group.rows.size,
 	});
 	checkSegmentFile(context, file, group.job.itemIndexes[0]);
