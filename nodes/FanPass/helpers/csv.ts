@@ -65,7 +65,7 @@ function lineEncoder(rows: CsvRows): (id: string) => string {
 }
 
 /** Calls `visit` with each line of the CSV, without its CRLF: the header, then one per ID. */
-export function forEachCsvLine(rows: CsvRows, visit: (line: string) => void): void {
+function forEachCsvLine(rows: CsvRows, visit: (line: string) => void): void {
 	visit(headerLine(rows));
 	const line = lineEncoder(rows);
 	rows.ids.forEach((id) => visit(line(id)));

@@ -6,7 +6,7 @@ const OWN_ARRAY_FROM = 256;
 /** 512 Ki slots of 32 bits: 2 MB, what about 370,000 IDs take in one pass. */
 const TABLE_SLOTS = 512 * 1024;
 
-/** FNV-1a over UTF-16 units, seeded per set so that no input can be built to collide. */
+/** FNV-1a over UTF-16 units, seeded at random per set: IDs that collide in one run do not in the next. */
 function hash(text: string, seed: number): number {
 	let h = seed ^ 0x811c9dc5;
 	for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
@@ -14,9 +14,10 @@ function hash(text: string, seed: number): number {
 }
 
 /**
- * The distinct user IDs of a segment, in the order first seen. The IDs stay in the arrays the items
- * gave (never changed), and a duplicate is one bit: a million IDs cost about 1 bit each once counted,
- * and a table of at most 2 MB while being counted, where a Set<string> holds 20 to 35 bytes per ID.
+ * The distinct user IDs of a segment, in the order first seen. A page of IDs stays the array the item
+ * gave (never changed; smaller ones share one array, 8 bytes per ID), and a repeat is one bit: a
+ * million IDs in pages cost about 1 bit each once counted, and a table of at most 2 MB while being
+ * counted, where a Set<string> holds 20 to 35 bytes per ID.
  */
 export class UniqueIds implements Iterable<string> {
 	/** @param tableSlots the counting table's size past which IDs are counted in passes (2 MB) */
