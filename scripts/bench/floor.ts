@@ -12,7 +12,7 @@
  */
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { sendAll } from './floorClient';
+import { sendAll, type FloorRequest } from './floorClient';
 import { loadN8nHttpRequest, sendThroughN8n } from './floorN8nHelper';
 import { segmentWork, usersWork, type RecordedRequest, type WorkResult } from './floorWork';
 import { generateItems, type Input } from './inputs';
@@ -65,6 +65,16 @@ async function control(baseUrl: string, what: 'reset' | 'summary'): Promise<{ re
 	return what === 'summary' ? ((await response.json()) as { requests: { peakInFlight: number; peakOpenConnections: number; busyMs: number } }) : undefined;
 }
 
+/** One request the API does not see, so a client's code paths are warm, as n8n's are by its start-up. */
+const WARM_UP: FloorRequest[] = [{ path: '/__sandbox/health', contentType: 'application/json', body: Buffer.from('{}') }];
+
+/** How many answers had each status other than 200. */
+function countNotOk(statuses: number[]): Record<string, number> {
+	const notOk: Record<string, number> = {};
+	for (const status of statuses) if (status !== 200) notOk[status] = (notOk[status] ?? 0) + 1;
+	return notOk;
+}
+
 export async function measureFloor(spec: FloorSpec): Promise<FloorResult> {
 	const items = generateItems(spec.input);
 	const work = (): WorkResult =>
@@ -79,8 +89,7 @@ export async function measureFloor(spec: FloorSpec): Promise<FloorResult> {
 		workRunsMs.push(performance.now() - started);
 	}
 	const built = result as WorkResult;
-	// the client's code paths warmed by one request that the API does not see, as n8n's are by its start-up
-	await sendAll(spec.baseUrl, spec.token, [{ path: '/__sandbox/health', contentType: 'application/json', body: Buffer.from('{}') }], 1);
+	await sendAll(spec.baseUrl, spec.token, WARM_UP, 1);
 	const sends: FloorSend[] = [];
 	const levels = built.requests.length > 1 && spec.concurrency > 1 ? [1, spec.concurrency] : [1];
 	for (const concurrency of levels) {
@@ -89,20 +98,17 @@ export async function measureFloor(spec: FloorSpec): Promise<FloorResult> {
 		const answers = await sendAll(spec.baseUrl, spec.token, built.requests, concurrency);
 		const ms = performance.now() - started;
 		const summary = await control(spec.baseUrl, 'summary');
-		const notOk: Record<string, number> = {};
-		for (const answer of answers) if (answer.status !== 200) notOk[answer.status] = (notOk[answer.status] ?? 0) + 1;
+		const notOk = countNotOk(answers.map((answer) => answer.status));
 		sends.push({ concurrency, ms, peakInFlight: summary?.requests.peakInFlight ?? 0, peakOpenConnections: summary?.requests.peakOpenConnections ?? 0, sandboxBusyMs: summary?.requests.busyMs ?? 0, notOk });
 	}
 	let n8nHelper: FloorResult['n8nHelper'];
 	const httpRequest = spec.n8nHome ? loadN8nHttpRequest(spec.n8nHome) : undefined;
 	if (httpRequest) {
-		await sendThroughN8n(httpRequest, spec.baseUrl, spec.token, [{ path: '/__sandbox/health', contentType: 'application/json', body: Buffer.from('{}') }]);
+		await sendThroughN8n(httpRequest, spec.baseUrl, spec.token, WARM_UP);
 		await control(spec.baseUrl, 'reset');
 		const started = performance.now();
 		const statuses = await sendThroughN8n(httpRequest, spec.baseUrl, spec.token, built.requests);
-		const notOk: Record<string, number> = {};
-		for (const status of statuses) if (status !== 200) notOk[status] = (notOk[status] ?? 0) + 1;
-		n8nHelper = { ms: performance.now() - started, notOk };
+		n8nHelper = { ms: performance.now() - started, notOk: countNotOk(statuses) };
 	}
 	await control(spec.baseUrl, 'reset');
 	const workMs = Math.min(...workRunsMs);

@@ -55,6 +55,9 @@ describe('UniqueIds: the distinct IDs of a segment, in the order first seen', ()
 		expect(members[0]).toBe('10000000');
 		expect(members[499_999]).toBe('10499999');
 		expect(new Set(members).size).toBe(500_000);
+		let visited = 0;
+		unique.forEach((member) => expect(member).toBe(members[visited++]));
+		expect(visited).toBe(500_000);
 	});
 });
 
@@ -66,5 +69,28 @@ describe('normaliseUserIds keeps a page of clean text IDs as it is', () => {
 		expect(normaliseUserIds(untrimmed, false)).toEqual({ ids: ['1', '2', '3'], empty: 0 });
 		expect(untrimmed).toEqual(['1', ' 2', '3']);
 		expect(normaliseUserIds(['1', '', 3], false)).toEqual({ ids: ['1', '3'], empty: 1 });
+	});
+
+	it('gives what one entry at a time gives, whatever the page holds and wherever its first unclean entry is', () => {
+		const entry = fc.oneof(fc.constantFrom('1', ' 2', '3 ', '', ' ', null, undefined, 7, 0, 'constructor'), fc.string({ maxLength: 4 }));
+		fc.assert(
+			fc.property(fc.array(entry, { maxLength: 30 }), (page) => {
+				const copy = [...page];
+				const expected = { ids: [] as string[], empty: 0 };
+				for (const value of page) {
+					const text = value === null || value === undefined ? '' : String(value).trim();
+					if (text === '') expected.empty++;
+					else expected.ids.push(text);
+				}
+				expect(normaliseUserIds(page, false)).toEqual(expected);
+				expect(page).toEqual(copy);
+			}),
+			{ numRuns: 500 },
+		);
+	});
+
+	it('names the position of a bad entry after a clean start', () => {
+		expect(() => normaliseUserIds(['1', '2', true], false)).toThrow('the user ID at [2] is the boolean true');
+		expect(() => normaliseUserIds(['1', ['2', {}]], false)).toThrow('the user ID at [1][1] is an object');
 	});
 });

@@ -139,6 +139,19 @@ describe('csvChunks: the CSV of a segment without a row array per ID', () => {
 		expect(file.head).toEqual(Buffer.from('user_id\r\nabcdef😀\r\n').subarray(0, 16));
 	});
 
+	it('refuses to send a CSV whose IDs changed between sizing and writing, also when a multibyte line is cut', () => {
+		// sized for "abcde" (7 bytes with its CRLF), written as "ab€€" (10): the room takes "ab€" and the CRLF,
+		// and a check of UTF-16 units alone let it through
+		let reads = 0;
+		const changing: CsvRows['ids'] = {
+			forEach: (visit) => visit(reads++ === 0 ? 'abcde' : 'ab€€'),
+			[Symbol.iterator]: () => ['abcde'][Symbol.iterator](),
+		};
+		const rows: CsvRows = { header: ['user_id'], ids: changing };
+		const size = csvByteLength(rows);
+		expect(() => csvFileData(rows, size).writeInto(Buffer.alloc(size), 0)).toThrow(/the CSV changed while it was written \(14 of 16 bytes\)/);
+	});
+
 	it('splits a long list into chunks of whole lines', () => {
 		const ids = new Set(Array.from({ length: 40000 }, (_, i) => `id${i}`));
 		const chunks = [...csvChunks({ header: ['user_id'], ids })];

@@ -107,9 +107,12 @@ export function writeCsv(rows: CsvRows, byteLength: number, target: Buffer, offs
 	const end = offset + byteLength;
 	let at = offset;
 	forEachCsvLine(rows, (line) => {
-		const written = target.write(line, at, end - at, 'utf8');
-		// UTF-8 takes at least one byte per UTF-16 unit: fewer means the line did not fit
-		if (written < line.length || at + written + 2 > end) throw changedWhileWritten(at + written - offset, byteLength);
+		const room = end - at;
+		const written = target.write(line, at, room, 'utf8');
+		// a line cannot be cut where the room holds its most bytes (3 per UTF-16 unit) and the CRLF, so
+		// only near the end is its byte length worth counting
+		const cut = room < line.length * 3 + 2 && (written + 2 > room || written !== Buffer.byteLength(line, 'utf8'));
+		if (cut) throw changedWhileWritten(at + written - offset, byteLength);
 		at += written;
 		target[at++] = 0x0d;
 		target[at++] = 0x0a;

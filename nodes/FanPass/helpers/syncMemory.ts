@@ -66,6 +66,25 @@ export interface MemorySettings {
 /** Per node, next to the memories of each kind: the generation the witness checks (memoryWitness.ts). */
 const GENERATION_KEY = 'generation';
 
+/** What opening a memory found. A memory that is neither on nor forgetting has no context. */
+interface OpenedMemory {
+	context: IExecuteFunctions | undefined;
+	kind: MemoryKind;
+	/** A fingerprint of the base URL and credential the memory was written for. */
+	target: string;
+	entries: Map<string, string>;
+	enabled: boolean;
+	limit: number;
+	generation: number;
+	/** n8n saves this workflow's static data, so the witness hears of this run. */
+	witnessed: boolean;
+	/** The witness said the saved memory is current. */
+	trusted: boolean;
+	forget: boolean;
+	/** A manual run: n8n never saves its static data. */
+	manual: boolean;
+}
+
 export class SyncMemory {
 	private changed = false;
 	private sentSomething = false;
@@ -73,18 +92,12 @@ export class SyncMemory {
 	overLimit = false;
 	readonly warnings: string[] = [];
 
-	private constructor(
-		private readonly context: IExecuteFunctions | undefined,
-		private readonly kind: MemoryKind,
-		private readonly target: string,
-		private readonly entries: Map<string, string>,
-		readonly enabled: boolean,
-		private readonly limit: number,
-		private readonly generation: number,
-		private readonly witnessed: boolean,
-		private readonly trusted: boolean,
-		private readonly forget: boolean,
-	) {}
+	private constructor(private readonly opened: OpenedMemory) {}
+
+	/** Whether Skip Unchanged is on for this run. */
+	get enabled(): boolean {
+		return this.opened.enabled;
+	}
 
 	/**
 	 * Opens this node's memory of one kind. A memory written for another base URL or credential
@@ -99,7 +112,7 @@ export class SyncMemory {
 	): Promise<SyncMemory> {
 		const limit = settings.limit ?? MEMORY_LIMIT;
 		if (!settings.enabled && !settings.forget) {
-			return new SyncMemory(undefined, kind, '', new Map(), false, limit, 0, false, false, false);
+			return new SyncMemory({ context: undefined, kind, target: '', entries: new Map(), enabled: false, limit, generation: 0, witnessed: false, trusted: false, forget: false, manual: false });
 		}
 		const credentialId = context.getNode().credentials?.fanPassApi?.id ?? '';
 		const target = fingerprint(JSON.stringify([baseUrl, credentialId]));
@@ -136,14 +149,14 @@ export class SyncMemory {
 		if (current && !settings.forget && stored?.format === FORMAT && stored.target === target && stored.entries) {
 			for (const [key, value] of Object.entries(stored.entries)) entries.set(key, value);
 		}
-		const memory = new SyncMemory(context, kind, target, entries, settings.enabled, limit, generation, saved, current, settings.forget);
+		const memory = new SyncMemory({ context, kind, target, entries, enabled: settings.enabled, limit, generation, witnessed: saved, trusted: current, forget: settings.forget, manual });
 		memory.warnings.push(...warnings);
 		memory.changed = stored !== undefined && entries.size === 0;
 		return memory;
 	}
 
 	get size(): number {
-		return this.entries.size;
+		return this.opened.entries.size;
 	}
 
 	/**
@@ -151,22 +164,22 @@ export class SyncMemory {
 	 * pass the bound, the run sends everything, says so, and the memory is emptied.
 	 */
 	admit(keys: Iterable<string>): void {
-		if (!this.enabled) return;
-		let total = this.entries.size;
-		for (const key of keys) if (!this.entries.has(key)) total++;
-		if (total <= this.limit) return;
+		if (!this.opened.enabled) return;
+		let total = this.opened.entries.size;
+		for (const key of keys) if (!this.opened.entries.has(key)) total++;
+		if (total <= this.opened.limit) return;
 		this.overLimit = true;
-		this.changed = this.changed || this.entries.size > 0;
-		this.entries.clear();
-		const noun = this.kind === 'users' ? 'users' : 'segments';
+		this.changed = this.changed || this.opened.entries.size > 0;
+		this.opened.entries.clear();
+		const noun = this.opened.kind === 'users' ? 'users' : 'segments';
 		this.warnings.push(
-			`Skip Unchanged is off for this run: remembering ${total} ${noun} would pass the limit of ${this.limit}, so everything was sent and nothing is remembered`,
+			`Skip Unchanged is off for this run: remembering ${total} ${noun} would pass the limit of ${this.opened.limit}, so everything was sent and nothing is remembered`,
 		);
 	}
 
 	/** The remembered value for a key, if the last accepted one had this fingerprint. */
 	stored(key: string): string | undefined {
-		return this.enabled && !this.overLimit ? this.entries.get(key) : undefined;
+		return this.opened.enabled && !this.overLimit ? this.opened.entries.get(key) : undefined;
 	}
 
 	isUnchanged(key: string, value: string): boolean {
@@ -180,14 +193,14 @@ export class SyncMemory {
 	 */
 	sending(key: string): void {
 		this.sentSomething = true;
-		if (this.entries.delete(key)) this.changed = true;
+		if (this.opened.entries.delete(key)) this.changed = true;
 	}
 
 	/** Records what FanPass accepted; call only after the request succeeded. */
 	accept(key: string, value: string): void {
-		if (!this.enabled || this.overLimit) return;
-		if (this.entries.get(key) === value) return;
-		this.entries.set(key, value);
+		if (!this.opened.enabled || this.overLimit) return;
+		if (this.opened.entries.get(key) === value) return;
+		this.opened.entries.set(key, value);
 		this.changed = true;
 	}
 
@@ -198,30 +211,30 @@ export class SyncMemory {
 	 * if it sent anything the witness is told that the saved memory is out of date.
 	 */
 	async save(): Promise<void> {
-		if (!this.context) return;
-		if (this.context.getMode() === 'manual') {
-			if (this.witnessed && (this.sentSomething || this.forget)) await witness(this.context, this.generation, MARK.manualSent);
+		if (!this.opened.context) return;
+		if (this.opened.manual) {
+			if (this.opened.witnessed && (this.sentSomething || this.opened.forget)) await witness(this.opened.context, this.opened.generation, MARK.manualSent);
 			return;
 		}
-		let generation = this.generation;
-		if (this.witnessed) {
-			const overlapped = this.trusted && (await witness(this.context, this.generation, MARK.othersSince)) === 'seen';
+		let generation = this.opened.generation;
+		if (this.opened.witnessed) {
+			const overlapped = this.opened.trusted && (await witness(this.opened.context, this.opened.generation, MARK.othersSince)) === 'seen';
 			// Above every number recorded so far, also when this run started from a memory older than
 			// the witness (it then sent everything, so its memory is complete and trusted next run).
-			generation = Math.max(this.generation + MARK.saved, Date.now());
-			if ((await witness(this.context, generation, 0)) === 'seen' || overlapped) {
+			generation = Math.max(this.opened.generation + MARK.saved, Date.now());
+			if ((await witness(this.opened.context, generation, 0)) === 'seen' || overlapped) {
 				// Another run started or saved while this one ran: neither memory is complete.
-				await witness(this.context, generation, MARK.productionStart);
-				this.entries.clear();
-				if (this.trusted) this.warnings.push('Another run of this node ran at the same time, so this run remembers nothing: the next run sends everything');
+				await witness(this.opened.context, generation, MARK.productionStart);
+				this.opened.entries.clear();
+				if (this.opened.trusted) this.warnings.push('Another run of this node ran at the same time, so this run remembers nothing: the next run sends everything');
 			}
 		} else if (!this.changed) {
 			return;
 		}
-		const store = this.context.getWorkflowStaticData('node');
+		const store = this.opened.context.getWorkflowStaticData('node');
 		const all = { ...((store[STORE_KEY] as IDataObject | undefined) ?? {}) };
-		const memory: StoredMemory = { format: FORMAT, target: this.target, entries: Object.fromEntries(this.entries) };
-		all[this.kind] = memory as unknown as IDataObject;
+		const memory: StoredMemory = { format: FORMAT, target: this.opened.target, entries: Object.fromEntries(this.opened.entries) };
+		all[this.opened.kind] = memory as unknown as IDataObject;
 		all[GENERATION_KEY] = generation;
 		store[STORE_KEY] = all;
 		this.changed = false;

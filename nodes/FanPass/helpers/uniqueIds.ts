@@ -6,6 +6,9 @@ const OWN_ARRAY_FROM = 256;
 /** 512 Ki slots of 32 bits: 2 MB, what about 370,000 IDs take in one pass. */
 const TABLE_SLOTS = 512 * 1024;
 
+/** How many IDs a walk hands on at once: 32 kB of references, collected young. */
+const RUN_LENGTH = 4096;
+
 /** FNV-1a over UTF-16 units, seeded at random per set: IDs that collide in one run do not in the next. */
 function hash(text: string, seed: number): number {
 	let h = seed ^ 0x811c9dc5;
@@ -60,26 +63,31 @@ export class UniqueIds implements Iterable<string> {
 		return this.received - this.distinct;
 	}
 
-	/** Each distinct ID in the order first seen, without an iterator result per ID. */
+	/** Each distinct ID in the order first seen, with an iterator result per run of IDs, not per ID. */
 	forEach(visit: (id: string) => void): void {
-		const repeats = this.count();
-		let position = 0;
-		for (const ids of this.arrays) {
-			for (let i = 0; i < ids.length; i++, position++) {
-				if ((repeats[position >> 3] & (1 << (position & 7))) === 0) visit(ids[i]);
-			}
-		}
+		for (const run of this.runs()) for (let i = 0; i < run.length; i++) visit(run[i]);
 	}
 
 	*[Symbol.iterator](): Generator<string> {
+		for (const run of this.runs()) yield* run;
+	}
+
+	/** The distinct IDs in order, in runs of at most RUN_LENGTH in one array that each run reuses. */
+	private *runs(): Generator<readonly string[]> {
 		const repeats = this.count();
+		const run: string[] = [];
 		let position = 0;
 		for (const ids of this.arrays) {
-			for (const id of ids) {
-				if ((repeats[position >> 3] & (1 << (position & 7))) === 0) yield id;
-				position++;
+			for (let i = 0; i < ids.length; i++, position++) {
+				if ((repeats[position >> 3] & (1 << (position & 7))) !== 0) continue;
+				run.push(ids[i]);
+				if (run.length === RUN_LENGTH) {
+					yield run;
+					run.length = 0;
+				}
 			}
 		}
+		if (run.length > 0) yield run;
 	}
 
 	/**

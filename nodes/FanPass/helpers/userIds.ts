@@ -22,9 +22,11 @@ export function normaliseUserIds(value: unknown, splitLists: boolean): Normalise
 		const trimmed = value.trim();
 		return trimmed === '' ? { ids: [], empty: 1 } : { ids: [trimmed], empty: 0 };
 	}
-	// a page of clean text IDs (the usual warehouse export) is kept as it is, not copied
-	if (Array.isArray(value) && !splitLists && value.every(isCleanTextId)) return { ids: value as string[], empty: 0 };
-	const ids: string[] = [];
+	// a page of clean text IDs (the usual warehouse export) is kept as it is, not copied; of any other
+	// page the clean start is copied as it is and only the rest walked
+	const cleanStart = Array.isArray(value) && !splitLists ? cleanTextPrefix(value) : 0;
+	if (Array.isArray(value) && cleanStart === value.length) return { ids: value as string[], empty: 0 };
+	const ids: string[] = cleanStart > 0 ? (value as string[]).slice(0, cleanStart) : [];
 	const result = { ids, empty: 0 };
 	const addText = (text: string) => {
 		const trimmed = text.trim();
@@ -38,7 +40,7 @@ export function normaliseUserIds(value: unknown, splitLists: boolean): Normalise
 			return;
 		}
 		if (Array.isArray(entry)) {
-			for (let index = 0; index < entry.length; index++) {
+			for (let index = entry === value ? cleanStart : 0; index < entry.length; index++) {
 				const inner = entry[index];
 				// the common case, an array of text IDs, without a position per ID
 				if (typeof inner === 'string' && !splitLists) addText(inner);
@@ -71,7 +73,16 @@ export function normaliseUserIds(value: unknown, splitLists: boolean): Normalise
 	return result;
 }
 
-const isCleanTextId = (entry: unknown): boolean => typeof entry === 'string' && entry !== '' && entry.trim() === entry;
+/** How many entries from the start are text IDs that need no trimming. */
+function cleanTextPrefix(entries: readonly unknown[]): number {
+	let index = 0;
+	while (index < entries.length) {
+		const entry = entries[index];
+		if (typeof entry !== 'string' || entry === '' || entry.trim() !== entry) break;
+		index++;
+	}
+	return index;
+}
 
 interface Position {
 	parent: Position | undefined;
