@@ -1,9 +1,9 @@
 /**
- * The floor of n8n's own request function: the same requests sent through `httpRequest` of the installed
- * n8n's @n8n/backend-network (what `this.helpers.httpRequestWithAuthentication` ends in on 2.x), with the
- * options the node passes, one at a time, each answer read as a stream to its end. It leaves out what
- * only a node has (the credential, the execution context), so node ÷ this is the node's own share.
- * n8n 1.x has no such module: undefined there.
+ * The floor of n8n's own request function: the same requests sent through the `httpRequest` that the
+ * installed n8n's `this.helpers.httpRequestWithAuthentication` ends in (2.x: @n8n/backend-network;
+ * 1.x: n8n-core's request helper functions), with the options the node passes, one at a time, each
+ * answer read as a stream to its end. It leaves out what only a node has (the credential, the execution
+ * context), so node ÷ this is the node's own share.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,11 +13,19 @@ import type { FloorRequest } from './floorClient';
 
 type N8nHttpRequest = (options: Record<string, unknown>) => Promise<{ statusCode: number; body: Readable }>;
 
+/** Where each major version keeps the function, under the installed app's node_modules. */
+const HTTP_REQUEST_MODULES = [
+	['@n8n', 'backend-network', 'dist', 'http', 'axios', 'request.js'],
+	['n8n-core', 'dist', 'execution-engine', 'node-execution-context', 'utils', 'request-helper-functions.js'],
+];
+
 export function loadN8nHttpRequest(n8nHome: string): N8nHttpRequest | undefined {
-	const file = path.join(n8nHome, 'app', 'node_modules', '@n8n', 'backend-network', 'dist', 'http', 'axios', 'request.js');
-	if (!fs.existsSync(file)) return undefined;
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	return (require(file) as { httpRequest: N8nHttpRequest }).httpRequest;
+	for (const parts of HTTP_REQUEST_MODULES) {
+		const file = path.join(n8nHome, 'app', 'node_modules', ...parts);
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		if (fs.existsSync(file)) return (require(file) as { httpRequest: N8nHttpRequest }).httpRequest;
+	}
+	return undefined;
 }
 
 async function drain(body: Readable): Promise<void> {
