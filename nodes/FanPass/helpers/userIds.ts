@@ -22,11 +22,7 @@ export function normaliseUserIds(value: unknown, splitLists: boolean): Normalise
 		const trimmed = value.trim();
 		return trimmed === '' ? { ids: [], empty: 1 } : { ids: [trimmed], empty: 0 };
 	}
-	// a page of clean text IDs (the usual warehouse export) is kept as it is, not copied; of any other
-	// page the clean start is copied as it is and only the rest walked
-	const cleanStart = Array.isArray(value) && !splitLists ? cleanTextPrefix(value) : 0;
-	if (Array.isArray(value) && cleanStart === value.length) return { ids: value as string[], empty: 0 };
-	const ids: string[] = cleanStart > 0 ? (value as string[]).slice(0, cleanStart) : [];
+	const ids: string[] = [];
 	const result = { ids, empty: 0 };
 	const addText = (text: string) => {
 		const trimmed = text.trim();
@@ -34,18 +30,21 @@ export function normaliseUserIds(value: unknown, splitLists: boolean): Normalise
 		else ids.push(trimmed);
 	};
 	// a position is a chain of indexes, spelled out only for an error: a million IDs make no labels
+	const visitEntries = (entries: readonly unknown[], from: number, position: Position | undefined) => {
+		for (let index = from; index < entries.length; index++) {
+			const inner = entries[index];
+			// the common case, an array of text IDs, without a position per ID
+			if (typeof inner === 'string' && !splitLists) addText(inner);
+			else visit(inner, { parent: position, index });
+		}
+	};
 	const visit = (entry: unknown, position: Position | undefined) => {
 		if (entry === null || entry === undefined) {
 			result.empty++;
 			return;
 		}
 		if (Array.isArray(entry)) {
-			for (let index = entry === value ? cleanStart : 0; index < entry.length; index++) {
-				const inner = entry[index];
-				// the common case, an array of text IDs, without a position per ID
-				if (typeof inner === 'string' && !splitLists) addText(inner);
-				else visit(inner, { parent: position, index });
-			}
+			visitEntries(entry, 0, position);
 			return;
 		}
 		if (typeof entry === 'number') {
@@ -69,7 +68,14 @@ export function normaliseUserIds(value: unknown, splitLists: boolean): Normalise
 			`${label(position)} is ${describeType(entry)}; a user ID must be text or a number`,
 		);
 	};
-	visit(value, undefined);
+	if (Array.isArray(value) && !splitLists) {
+		// a page of clean text IDs (the usual warehouse export) is kept as it is, not copied; of any other
+		// page the clean start is copied as it is and only the rest walked
+		const cleanStart = cleanTextPrefix(value);
+		if (cleanStart === value.length) return { ids: value as string[], empty: 0 };
+		for (let index = 0; index < cleanStart; index++) ids.push(value[index] as string);
+		visitEntries(value, cleanStart, undefined);
+	} else visit(value, undefined);
 	return result;
 }
 
